@@ -1,0 +1,167 @@
+package commands
+
+import (
+	"strings"
+
+	"github.com/klimabot/klimabot/locales"
+)
+
+// Data is the template data of a message. Values may be plain strings and
+// numbers, or values that are localized when rendered: Date, LongDate,
+// Relative, Text and []Text.
+type Data map[string]any
+
+// Text is a piece of user-facing text: a message id with data (and a plural
+// count) that is localized when rendered, or Raw text written by people
+// (a measure title, a step, a progress entry) that is shown as it is.
+type Text struct {
+	ID    string
+	Data  Data
+	Count *int
+	Raw   string
+}
+
+// Msg returns the message id with data.
+func Msg(id string, data Data) Text { return Text{ID: id, Data: data} }
+
+// Plural returns the plural message id for n; its template can use {{.Count}}.
+func Plural(id string, n int, data Data) Text { return Text{ID: id, Data: data, Count: &n} }
+
+// Raw returns text shown as written.
+func Raw(s string) Text { return Text{Raw: s} }
+
+// IsZero reports whether t holds nothing.
+func (t Text) IsZero() bool { return t.ID == "" && t.Raw == "" }
+
+// LongDate is a Date rendered in the long form ("23. Juni 2023").
+type LongDate Date
+
+// Relative is a day count rendered as GLOSSARY's due/overdue phrase:
+// 0 "heute fällig", 3 "fällig in 3 Tagen", -5 "seit 5 Tagen überfällig".
+type Relative int
+
+// Render localizes t.
+func (t Text) Render(l *locales.Localizer) string {
+	if t.ID == "" {
+		return t.Raw
+	}
+	data := make(map[string]any, len(t.Data))
+	for k, v := range t.Data {
+		data[k] = renderValue(v, l)
+	}
+	if t.Count != nil {
+		return l.Plural(t.ID, *t.Count, data)
+	}
+	return l.Msg(t.ID, data)
+}
+
+func renderValue(v any, l *locales.Localizer) any {
+	switch v := v.(type) {
+	case Date:
+		return l.Date(v.Year, v.Month, v.Day)
+	case LongDate:
+		return l.LongDate(v.Year, v.Month, v.Day)
+	case Relative:
+		return l.Relative(int(v))
+	case Text:
+		return v.Render(l)
+	case []Text:
+		parts := make([]string, len(v))
+		for i, t := range v {
+			parts[i] = t.Render(l)
+		}
+		return strings.Join(parts, ", ")
+	}
+	return v
+}
+
+// Reply is the answer to a command, free of any transport: the console
+// renders it as plain text, bot as Block Kit. Texts are localized at render
+// time, so one Reply can be shown in several languages.
+type Reply struct {
+	// Lang is the caller's language, decided by Execute.
+	Lang  string
+	Parts []Part
+	// Err is set when the command failed; Parts then explain it.
+	Err *Error
+	// Announce, when set, is posted to the channel in each of its languages
+	// (log and done do this).
+	Announce *Announcement
+}
+
+// Announcement is a message for a whole channel, one section per language.
+type Announcement struct {
+	ChannelID   string
+	Langs       []string
+	MeasureCode string
+	Parts       []Part
+}
+
+// Part is one block of a Reply: a closed set that every renderer handles.
+type Part interface{ part() }
+
+// Header is a title line.
+type Header struct{ Text Text }
+
+// Paragraph is a block of running text.
+type Paragraph struct{ Text Text }
+
+// Field is a label and its value.
+type Field struct{ Label, Value Text }
+
+// Fields are label/value pairs shown together.
+type Fields []Field
+
+// Mark is the symbol before a list item.
+type Mark int
+
+// Marks of list items.
+const (
+	MarkNone Mark = iota
+	MarkOpen
+	MarkDone
+	MarkWarn // overdue
+)
+
+// Item is one line of a List, with an optional second, smaller line.
+type Item struct {
+	Mark Mark
+	Text Text
+	Sub  Text
+}
+
+// List is a list of items, optionally under a title.
+type List struct {
+	Title Text
+	Items []Item
+}
+
+// Progress shows done of total as a bar with GLOSSARY's "steps done" phrase.
+type Progress struct{ Done, Total int }
+
+// Button is an action a person can take on a message. ActionID names the
+// handler, Value carries its argument (at most 2,000 bytes in Slack).
+type Button struct {
+	ActionID string
+	Value    string
+	Label    Text
+	Primary  bool
+}
+
+// Buttons are shown side by side.
+type Buttons []Button
+
+// Context is small print: sources, hints, times.
+type Context []Text
+
+// Divider separates parts.
+type Divider struct{}
+
+func (Header) part()    {}
+func (Paragraph) part() {}
+func (Fields) part()    {}
+func (List) part()      {}
+func (Progress) part()  {}
+func (Buttons) part()   {}
+func (Context) part()   {}
+func (Divider) part()   {}
