@@ -76,7 +76,7 @@ func ClosestCodes(typed string, codes []string, n int) []string {
 		if strings.Contains(ck, key) && key != "" {
 			d = min(d, 1)
 		}
-		limit := max(len([]rune(ck)), len([]rune(key)))/2 + 1
+		limit := max(len([]rune(ck)), len([]rune(key)))/3 + 1
 		if d > limit {
 			continue
 		}

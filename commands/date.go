@@ -105,3 +105,8 @@ func Today(now time.Time, loc *time.Location) Date {
 	}
 	return DateOf(now.In(loc))
 }
+
+// Time returns the start of day d in loc.
+func (d Date) Time(loc *time.Location) time.Time {
+	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, loc)
+}

@@ -1,0 +1,166 @@
+package commands
+
+import (
+	"strings"
+	"unicode"
+
+	"github.com/klimabot/klimabot/locales"
+)
+
+// Canonical subcommand names.
+const (
+	CmdHelp      = "help"
+	CmdStatus    = "status"
+	CmdList      = "list"
+	CmdLog       = "log"
+	CmdDone      = "done"
+	CmdDeadlines = "deadlines"
+	CmdDeadline  = "deadline"
+	CmdLang      = "lang"
+	CmdChannel   = "channel"
+	CmdFollow    = "follow"
+	CmdUnfollow  = "unfollow"
+)
+
+// Subcommands lists the canonical subcommands in the order help shows them.
+var Subcommands = []string{
+	CmdHelp, CmdStatus, CmdList, CmdLog, CmdDone, CmdDeadlines, CmdDeadline,
+	CmdLang, CmdChannel, CmdFollow, CmdUnfollow,
+}
+
+// words are GLOSSARY's subcommand words per canonical name and language.
+var words = map[string]map[string][]string{
+	CmdHelp:      {"de": {"hilfe"}, "cs": {"nápověda", "pomoc"}, "es": {"ayuda"}, "en": {"help"}},
+	CmdStatus:    {"de": {"status", "stand"}, "cs": {"stav"}, "es": {"estado"}, "en": {"status"}},
+	CmdList:      {"de": {"liste"}, "cs": {"seznam"}, "es": {"lista"}, "en": {"list"}},
+	CmdLog:       {"de": {"eintragen", "notiz"}, "cs": {"zapsat", "záznam"}, "es": {"registrar", "anotar"}, "en": {"log", "note"}},
+	CmdDone:      {"de": {"erledigt", "fertig"}, "cs": {"hotovo", "splněno"}, "es": {"hecho", "listo", "completado"}, "en": {"done"}},
+	CmdDeadlines: {"de": {"fristen", "termine"}, "cs": {"termíny", "lhůty"}, "es": {"plazos", "vencimientos"}, "en": {"deadlines", "due"}},
+	CmdDeadline:  {"de": {"frist"}, "cs": {"termín"}, "es": {"plazo"}, "en": {"deadline"}},
+	CmdLang:      {"de": {"sprache"}, "cs": {"jazyk"}, "es": {"idioma"}, "en": {"lang", "language"}},
+	CmdChannel:   {"de": {"kanal"}, "cs": {"kanál"}, "es": {"canal"}, "en": {"channel"}},
+	CmdFollow:    {"de": {"folgen"}, "cs": {"sledovat"}, "es": {"seguir"}, "en": {"follow"}},
+	CmdUnfollow:  {"de": {"entfolgen"}, "cs": {"nesledovat"}, "es": {"dejar"}, "en": {"unfollow"}},
+}
+
+// wordInfo is what a typed word tells: the subcommand and the languages that
+// use the word.
+type wordInfo struct {
+	name  string
+	langs []string
+}
+
+var (
+	exactWords  = map[string]wordInfo{} // lower-cased as written, diacritics kept
+	foldedWords = map[string]wordInfo{} // folded: no diacritics, ß→ss
+)
+
+func init() {
+	add := func(m map[string]wordInfo, w, name, lang string) {
+		wi := m[w]
+		if wi.name != "" && wi.name != name {
+			panic("subcommand word " + w + " means both " + wi.name + " and " + name)
+		}
+		wi.name = name
+		for _, l := range wi.langs {
+			if l == lang {
+				m[w] = wi
+				return
+			}
+		}
+		wi.langs = append(wi.langs, lang)
+		m[w] = wi
+	}
+	for name, byLang := range words {
+		for _, lang := range locales.Languages {
+			for _, w := range byLang[lang] {
+				add(exactWords, w, name, lang)
+				for _, f := range locales.FoldVariants(w) {
+					add(foldedWords, f, name, lang)
+				}
+			}
+		}
+	}
+}
+
+// LookupWord returns the canonical subcommand a typed word means and the
+// language it signals ("" when several languages use it), matching whole
+// words after lower-casing and folding diacritics.
+func LookupWord(w string) (name, lang string, ok bool) {
+	lw := strings.ToLower(w)
+	if wi, found := exactWords[lw]; found && lw != locales.Fold(lw) {
+		// Written with its accents, "kanál" is Czech only, though its folded
+		// form "kanal" is German too.
+		return wi.name, single(wi.langs), true
+	}
+	if wi, found := foldedWords[locales.Fold(lw)]; found {
+		return wi.name, single(wi.langs), true
+	}
+	return "", "", false
+}
+
+func single(langs []string) string {
+	if len(langs) == 1 {
+		return langs[0]
+	}
+	return ""
+}
+
+// Command is a parsed /klima command line.
+type Command struct {
+	Name string // canonical subcommand
+	Word string // the subcommand word as typed
+	// Lang is the language the typed word signals; "" when the word is used
+	// by several languages (e.g. "status") or none was typed.
+	Lang string
+	// Args are the words after the subcommand.
+	Args []string
+	// Rest is the text after the subcommand word, trimmed, as typed.
+	Rest string
+}
+
+// Arg returns the i-th argument or "".
+func (c Command) Arg(i int) string {
+	if i < len(c.Args) {
+		return c.Args[i]
+	}
+	return ""
+}
+
+// RestAfter returns the text after the first n arguments, as typed.
+func (c Command) RestAfter(n int) string {
+	s := c.Rest
+	for i := 0; i < n; i++ {
+		s = strings.TrimLeftFunc(s, unicode.IsSpace)
+		j := strings.IndexFunc(s, unicode.IsSpace)
+		if j < 0 {
+			return ""
+		}
+		s = s[j:]
+	}
+	return strings.TrimSpace(s)
+}
+
+// slackEntities undoes Slack's escaping of &, < and > in command text.
+var slackEntities = strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">")
+
+// Parse reads a command line as typed in Slack or the console: the leading
+// "/klima" is optional, an empty line means help. An unknown subcommand word
+// gives an EINVALID *Error (Execute answers it with the short help).
+func Parse(text string) (Command, error) {
+	text = strings.TrimSpace(slackEntities.Replace(text))
+	if f := strings.Fields(text); len(f) > 0 && strings.EqualFold(f[0], "/klima") {
+		text = strings.TrimSpace(text[len(f[0]):])
+	}
+	fields := strings.Fields(text)
+	if len(fields) == 0 {
+		return Command{Name: CmdHelp}, nil
+	}
+	word := fields[0]
+	name, lang, ok := LookupWord(word)
+	if !ok {
+		return Command{Word: word}, &Error{Code: EINVALID, Msg: Msg("error.unknown_command", Data{"Word": word})}
+	}
+	rest := strings.TrimSpace(text[strings.Index(text, word)+len(word):])
+	return Command{Name: name, Word: word, Lang: lang, Args: fields[1:], Rest: rest}, nil
+}

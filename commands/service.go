@@ -1,0 +1,225 @@
+package commands
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/klimabot/klimabot/locales"
+)
+
+// Service executes commands against a Store. It holds no per-request state
+// and is safe for concurrent use.
+type Service struct {
+	Store  Store
+	Bundle *locales.Bundle
+	// Now is the clock; tests inject a fixed one.
+	Now func() time.Time
+	// DefaultLang is KLIMABOT_LANGUAGE: the language when nothing else decides.
+	DefaultLang string
+	// DefaultTZ is KLIMABOT_TIMEZONE: the zone of channels without their own.
+	DefaultTZ string
+	// Admins are the Slack user ids of KLIMABOT_ADMINS.
+	Admins map[string]bool
+	Log    *slog.Logger
+}
+
+// Request is one command as someone typed it.
+type Request struct {
+	User      Person
+	ChannelID string
+	Text      string
+	// Locale is the caller's Slack locale if known ("de-DE", "es-LA").
+	Locale string
+	// Lang forces the caller's language for this request (the console's
+	// --lang flag); "" leaves the decision to the rules.
+	Lang string
+	// Admin grants admin rights regardless of Admins: the local console acts
+	// as an admin, since whoever holds the database file holds the data.
+	Admin bool
+}
+
+// call is the state of one Execute.
+type call struct {
+	s       *Service
+	ctx     context.Context
+	req     Request
+	cmd     Command
+	user    User
+	channel Channel
+	lang    string
+	loc     *time.Location
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+func (s *Service) logger() *slog.Logger {
+	if s.Log != nil {
+		return s.Log
+	}
+	return slog.Default()
+}
+
+// Execute parses and runs one command line and returns the answer. It never
+// panics on input and never returns a Go error: failures become a Reply with
+// Err set and a localized explanation.
+func (s *Service) Execute(ctx context.Context, req Request) Reply {
+	cmd, perr := Parse(req.Text)
+	c := &call{s: s, ctx: ctx, req: req, cmd: cmd}
+	var err error
+	if c.user, err = s.Store.User(ctx, req.User.ID); err != nil {
+		return c.fail(Internal("load user", err))
+	}
+	if c.channel, err = s.Store.Channel(ctx, req.ChannelID); err != nil {
+		return c.fail(Internal("load channel", err))
+	}
+	c.lang = s.Language(c.user, cmd.Lang, req, c.channel)
+	c.loc = s.zone(c.channel)
+	if perr != nil {
+		return c.fail(perr)
+	}
+	var r Reply
+	switch cmd.Name {
+	case CmdHelp:
+		r = c.help()
+	case CmdStatus:
+		r, err = c.status()
+	case CmdList:
+		r, err = c.list()
+	case CmdLog:
+		r, err = c.log()
+	case CmdDone:
+		r, err = c.done()
+	case CmdDeadlines:
+		r, err = c.deadlines()
+	case CmdDeadline:
+		r, err = c.deadline()
+	case CmdLang:
+		r, err = c.language()
+	case CmdChannel:
+		r, err = c.channelCmd()
+	case CmdFollow:
+		r, err = c.follow(true)
+	case CmdUnfollow:
+		r, err = c.follow(false)
+	}
+	if err != nil {
+		return c.fail(err)
+	}
+	r.Lang = c.lang
+	return r
+}
+
+// Language decides the caller's language (SPEC "The caller's language"):
+// a forced or explicit choice, else the language of the typed subcommand word
+// when only one language uses it, else the Slack locale unless it is English
+// and the channel has a language, else the channel's first language, else the
+// default.
+func (s *Service) Language(u User, wordLang string, req Request, ch Channel) string {
+	if l, ok := locales.MatchLanguage(req.Lang); ok {
+		return l
+	}
+	if l, ok := locales.MatchLanguage(u.Language); ok {
+		return l
+	}
+	if wordLang != "" {
+		return wordLang
+	}
+	locale := req.Locale
+	if locale == "" {
+		locale = u.Locale
+	}
+	if l, ok := locales.MatchLanguage(locale); ok && (l != "en" || len(ch.Languages) == 0) {
+		return l
+	}
+	for _, cl := range ch.Languages {
+		if l, ok := locales.MatchLanguage(cl); ok {
+			return l
+		}
+	}
+	if l, ok := locales.MatchLanguage(s.DefaultLang); ok {
+		return l
+	}
+	return locales.Default
+}
+
+// zone returns the channel's time zone, the default zone, or UTC.
+func (s *Service) zone(ch Channel) *time.Location {
+	for _, name := range []string{ch.TimeZone, s.DefaultTZ, DefaultTimeZone} {
+		if name == "" {
+			continue
+		}
+		if loc, err := time.LoadLocation(name); err == nil {
+			return loc
+		}
+	}
+	return time.UTC
+}
+
+// today is the calendar day now in the channel's zone.
+func (c *call) today() Date { return Today(c.s.now(), c.loc) }
+
+// fail turns an error into the answer the caller sees. Internal errors are
+// logged and shown as one generic line.
+func (c *call) fail(err error) Reply {
+	e, ok := err.(*Error)
+	if !ok {
+		e = Internal("execute "+c.cmd.Name, err)
+	}
+	if e.Code == EINTERNAL {
+		c.s.logger().ErrorContext(c.ctx, "command failed", "command", c.cmd.Name,
+			"user", c.req.User.ID, "channel", c.req.ChannelID, "err", e)
+		e = &Error{Code: EINTERNAL, Msg: Msg("error.internal", nil), Err: e.Err}
+	}
+	parts := []Part{Paragraph{Text: e.Msg}}
+	if e.Hint != nil {
+		parts = append(parts, Context{*e.Hint})
+	}
+	if c.cmd.Name == "" && e.Code == EINVALID {
+		// an unknown subcommand: the short help says what there is
+		parts = append(parts, c.usageList(false)...)
+	}
+	lang := c.lang
+	if lang == "" {
+		lang = locales.Default
+	}
+	return Reply{Lang: lang, Parts: parts, Err: e}
+}
+
+// measure finds a measure by a forgivingly typed code; an unknown code gets
+// the closest codes as a hint.
+func (c *call) measure(code string) (*Measure, error) {
+	if strings.TrimSpace(code) == "" {
+		return nil, c.usageError(Msg("error.missing_code", nil))
+	}
+	m, err := c.s.Store.Measure(c.ctx, code)
+	if ErrorCode(err) != ENOTFOUND {
+		return m, err
+	}
+	codes, cerr := c.s.Store.Codes(c.ctx)
+	if cerr != nil {
+		return nil, Internal("list codes", cerr)
+	}
+	e := &Error{Code: ENOTFOUND, Msg: Msg("error.unknown_code", Data{"Code": code})}
+	if near := ClosestCodes(code, codes, 3); len(near) > 0 {
+		h := Msg("hint.closest_codes", Data{"Codes": strings.Join(near, ", ")})
+		e.Hint = &h
+	} else {
+		h := Msg("hint.list_codes", nil)
+		e.Hint = &h
+	}
+	return nil, e
+}
+
+// usageError is an EINVALID error whose hint is the usage line of the
+// command being run.
+func (c *call) usageError(msg Text) *Error {
+	h := Msg("usage."+c.cmd.Name, nil)
+	return &Error{Code: EINVALID, Msg: msg, Hint: &h}
+}

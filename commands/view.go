@@ -1,0 +1,183 @@
+package commands
+
+import (
+	"strconv"
+	"strings"
+)
+
+// listLimit caps the measures one `list` answer shows, so that the answer
+// stays within Slack's 50 blocks and stays readable; a filter narrows it.
+const listLimit = 40
+
+// entriesShown is how many progress entries `status` shows (SPEC: the last 3).
+const entriesShown = 3
+
+// help answers `help`: every subcommand's usage line in the caller's language.
+func (c *call) help() Reply {
+	parts := []Part{Header{Text: Msg("help.title", nil)}, Paragraph{Text: Msg("help.intro", nil)}}
+	parts = append(parts, c.usageList(true)...)
+	parts = append(parts, Context{Msg("help.footer", nil)})
+	return Reply{Parts: parts}
+}
+
+// usageList lists the subcommands' usage lines; the short form (for an
+// unknown word) shows the everyday ones only.
+func (c *call) usageList(full bool) []Part {
+	names := []string{CmdStatus, CmdList, CmdLog, CmdDone, CmdDeadlines, CmdHelp}
+	if full {
+		names = Subcommands
+	}
+	items := make([]Item, 0, len(names))
+	for _, n := range names {
+		items = append(items, Item{Text: Msg("usage."+n, nil)})
+	}
+	return []Part{List{Title: Msg("help.commands", nil), Items: items}}
+}
+
+// status answers `status CODE`: the measure with its steps, progress, next
+// deadline and last progress entries.
+func (c *call) status() (Reply, error) {
+	m, err := c.measure(c.cmd.Arg(0))
+	if err != nil {
+		return Reply{}, err
+	}
+	parts := []Part{Header{Text: Raw(m.Code + " " + m.Title)}}
+	var fields Fields
+	if m.Responsible != "" {
+		fields = append(fields, Field{Label: Msg("label.responsibility", nil), Value: Raw(m.Responsible)})
+	}
+	if m.Partnership != "" {
+		fields = append(fields, Field{Label: Msg("label.partnership", nil), Value: Raw(m.Partnership)})
+	}
+	if len(fields) > 0 {
+		parts = append(parts, fields)
+	}
+
+	done := 0
+	items := make([]Item, 0, len(m.Steps))
+	for _, st := range m.Steps {
+		it := Item{Mark: MarkOpen, Text: Raw(strconv.Itoa(st.Number) + ". " + st.Text)}
+		switch {
+		case st.Done:
+			done++
+			it.Mark = MarkDone
+			it.Sub = Msg("status.step_done", Data{"Date": DateOf(st.DoneAt.In(c.loc)), "Name": personName(st.DoneBy)})
+		case !st.PlannedDate.IsZero():
+			it.Sub = Msg("status.step_planned", Data{"When": st.PlannedDate})
+			if st.PlannedDate.Before(c.today()) {
+				it.Mark = MarkWarn
+			}
+		case st.PlannedYear > 0:
+			it.Sub = Msg("status.step_planned", Data{"When": strconv.Itoa(st.PlannedYear)})
+			if st.Due().Before(c.today()) {
+				it.Mark = MarkWarn
+			}
+		}
+		items = append(items, it)
+	}
+	if len(m.Steps) > 0 {
+		parts = append(parts, Progress{Done: done, Total: len(m.Steps)}, List{Title: Msg("label.steps", nil), Items: items})
+	}
+
+	next, err := c.s.Store.Deadlines(c.ctx, DeadlineQuery{MeasureIDs: []int64{m.ID}, Limit: 1})
+	if err != nil {
+		return Reply{}, Internal("next deadline", err)
+	}
+	dl := Msg("status.no_deadline", nil)
+	if len(next) > 0 {
+		dl = c.deadlineText(next[0])
+	}
+	parts = append(parts, Fields{{Label: Msg("label.next_deadline", nil), Value: dl}})
+	if m.Status != "" {
+		parts = append(parts, Fields{{Label: Msg("label.status", nil), Value: Raw(m.Status)}})
+	}
+
+	entries, err := c.s.Store.Entries(c.ctx, m.ID, entriesShown)
+	if err != nil {
+		return Reply{}, Internal("last entries", err)
+	}
+	log := List{Title: Msg("label.progress", nil)}
+	for _, e := range entries {
+		log.Items = append(log.Items, Item{Text: Raw(e.Text), Sub: Msg("status.entry_meta", Data{
+			"Name": personName(e.Author), "Date": DateOf(e.CreatedAt.In(c.loc)),
+		})})
+	}
+	if len(entries) == 0 {
+		log.Items = append(log.Items, Item{Text: Msg("status.no_entries", Data{"Code": m.Code})})
+	}
+	parts = append(parts, log)
+	return Reply{Parts: parts}, nil
+}
+
+// deadlineText is "31.12.2025 · text (fällig in 3 Tagen)".
+func (c *call) deadlineText(d Deadline) Text {
+	text := d.Text
+	if d.Step > 0 && d.Implied {
+		text = strconv.Itoa(d.Step) + ". " + d.Text
+	}
+	return Msg("deadline.line", Data{
+		"Date":     d.Due,
+		"Text":     Raw(shorten(text, 120)),
+		"Relative": Relative(c.today().DaysUntil(d.Due)),
+	})
+}
+
+// list answers `list [TEXT]`: the measures, each with its steps done and next
+// deadline.
+func (c *call) list() (Reply, error) {
+	filter := c.cmd.Rest
+	all, err := c.s.Store.ListMeasures(c.ctx, filter, 0)
+	if err != nil {
+		return Reply{}, Internal("list measures", err)
+	}
+	if len(all) == 0 {
+		if filter != "" {
+			return Reply{Parts: []Part{Paragraph{Text: Msg("list.none_match", Data{"Filter": filter})}}}, nil
+		}
+		return Reply{Parts: []Part{Paragraph{Text: Msg("list.empty", nil)}}}, nil
+	}
+	title := Msg("list.title", Data{"Count": len(all)})
+	if filter != "" {
+		title = Msg("list.title_filtered", Data{"Count": len(all), "Filter": filter})
+	}
+	shown := all[:min(len(all), listLimit)]
+	l := List{}
+	for _, m := range shown {
+		steps := Plural("steps.done", m.StepsTotal, Data{"Done": m.StepsDone})
+		next := Msg("status.no_deadline", nil)
+		if m.NextDeadline != nil {
+			next = Msg("list.next", Data{"Date": m.NextDeadline.Due, "Relative": Relative(c.today().DaysUntil(m.NextDeadline.Due))})
+		}
+		mark := MarkOpen
+		switch {
+		case m.StepsTotal > 0 && m.StepsDone == m.StepsTotal:
+			mark = MarkDone
+		case m.NextDeadline != nil && m.NextDeadline.Due.Before(c.today()):
+			mark = MarkWarn
+		}
+		l.Items = append(l.Items, Item{Mark: mark, Text: Raw(m.Code + " " + shorten(m.Title, 150)), Sub: Msg("list.item", Data{"Steps": steps, "Next": next})})
+	}
+	parts := []Part{Header{Text: title}, l}
+	if rest := len(all) - len(shown); rest > 0 {
+		parts = append(parts, Context{Msg("list.more", Data{"Count": rest})})
+	}
+	return Reply{Parts: parts}, nil
+}
+
+// personName is the name to show for p: the name, else the id.
+func personName(p Person) string {
+	if p.Name != "" {
+		return p.Name
+	}
+	return p.ID
+}
+
+// shorten cuts s to at most n runes, marking the cut with "…".
+func shorten(s string, n int) string {
+	s = strings.TrimSpace(s)
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return strings.TrimSpace(string(r[:n-1])) + "…"
+}
