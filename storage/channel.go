@@ -1,0 +1,129 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/klimabot/klimabot/commands"
+)
+
+// Channel returns a channel's settings with the codes of the measures it
+// follows (in code order), or commands.DefaultChannel if it was never saved.
+func (db *DB) Channel(ctx context.Context, id string) (commands.Channel, error) {
+	c := commands.Channel{ID: id}
+	err := db.read(ctx, func(tx querier) error {
+		var langs string
+		var lastTick sql.NullString
+		err := tx.QueryRowContext(ctx, `SELECT languages, time_zone, schedule, stale_days, follow_all, last_tick
+			FROM channels WHERE id = ?`, id).Scan(&langs, &c.TimeZone, &c.Schedule, &c.StaleDays, &c.FollowAll, &lastTick)
+		if errors.Is(err, sql.ErrNoRows) {
+			c = commands.DefaultChannel(id, "")
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("select channel: %w", err)
+		}
+		if langs != "" {
+			c.Languages = strings.Split(langs, ",")
+		}
+		if c.LastTick, err = parseTime(lastTick); err != nil {
+			return fmt.Errorf("select channel: %w", err)
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT m.code FROM channel_follows f JOIN measures m ON m.id = f.measure_id
+			WHERE f.channel_id = ? ORDER BY m.code`, id)
+		if err != nil {
+			return fmt.Errorf("select follows: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var code string
+			if err := rows.Scan(&code); err != nil {
+				return fmt.Errorf("scan follow: %w", err)
+			}
+			c.Follows = append(c.Follows, code)
+		}
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("select follows: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return commands.Channel{}, err
+	}
+	return c, nil
+}
+
+// SaveChannel writes all of a channel's settings and replaces the measures
+// it follows, in one transaction. Follows are codes matched by code key; an
+// unknown one is ENOTFOUND and nothing is written.
+func (db *DB) SaveChannel(ctx context.Context, c commands.Channel) error {
+	for _, l := range c.Languages {
+		if l == "" || strings.Contains(l, ",") {
+			return commands.Invalid("error.language_invalid", commands.Data{"Language": l})
+		}
+	}
+	return db.write(ctx, func(tx querier) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO channels (id, languages, time_zone, schedule, stale_days, follow_all, last_tick)
+			VALUES (?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET languages = excluded.languages, time_zone = excluded.time_zone,
+				schedule = excluded.schedule, stale_days = excluded.stale_days, follow_all = excluded.follow_all,
+				last_tick = excluded.last_tick`,
+			c.ID, strings.Join(c.Languages, ","), c.TimeZone, c.Schedule, c.StaleDays, c.FollowAll, formatTime(c.LastTick))
+		if err != nil {
+			return fmt.Errorf("upsert channel: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM channel_follows WHERE channel_id = ?", c.ID); err != nil {
+			return fmt.Errorf("delete follows: %w", err)
+		}
+		for _, code := range c.Follows {
+			var id int64
+			err := tx.QueryRowContext(ctx, "SELECT id FROM measures WHERE code_key = ?", commands.CodeKey(code)).Scan(&id)
+			if errors.Is(err, sql.ErrNoRows) {
+				return commands.NotFound("error.unknown_code", commands.Data{"Code": code})
+			}
+			if err != nil {
+				return fmt.Errorf("select measure %s: %w", code, err)
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO channel_follows (channel_id, measure_id)
+				VALUES (?, ?)`, c.ID, id); err != nil {
+				return fmt.Errorf("insert follow %s: %w", code, err)
+			}
+		}
+		return nil
+	})
+}
+
+// User returns what is known of a user: a User with only ID if nothing.
+func (db *DB) User(ctx context.Context, id string) (commands.User, error) {
+	u := commands.User{ID: id}
+	var localeAt sql.NullString
+	err := db.rcache.QueryRowContext(ctx, "SELECT name, language, locale, locale_at FROM users WHERE id = ?", id).
+		Scan(&u.Name, &u.Language, &u.Locale, &localeAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return u, nil
+	}
+	if err != nil {
+		return commands.User{}, fmt.Errorf("select user: %w", err)
+	}
+	if u.LocaleAt, err = parseTime(localeAt); err != nil {
+		return commands.User{}, fmt.Errorf("select user: %w", err)
+	}
+	return u, nil
+}
+
+// SaveUser writes a user's name, language choice and cached locale.
+func (db *DB) SaveUser(ctx context.Context, u commands.User) error {
+	return db.write(ctx, func(tx querier) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO users (id, name, language, locale, locale_at) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET name = excluded.name, language = excluded.language,
+				locale = excluded.locale, locale_at = excluded.locale_at`,
+			u.ID, u.Name, u.Language, u.Locale, formatTime(u.LocaleAt))
+		if err != nil {
+			return fmt.Errorf("upsert user: %w", err)
+		}
+		return nil
+	})
+}

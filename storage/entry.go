@@ -1,0 +1,98 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/klimabot/klimabot/commands"
+)
+
+// Entries returns the newest limit progress entries of a measure (0: all),
+// newest first.
+func (db *DB) Entries(ctx context.Context, measureID int64, limit int) ([]commands.Entry, error) {
+	if limit <= 0 {
+		limit = -1
+	}
+	rows, err := db.rcache.QueryContext(ctx, `SELECT e.id, e.measure_id, m.code, coalesce(e.step, 0),
+		e.author_id, e.author_name, e.text, e.source, e.channel_id, e.created_at
+		FROM entries e JOIN measures m ON m.id = e.measure_id
+		WHERE e.measure_id = ?
+		ORDER BY e.created_at DESC, e.id DESC
+		LIMIT ?`, measureID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("select entries: %w", err)
+	}
+	defer rows.Close()
+	var out []commands.Entry
+	for rows.Next() {
+		var e commands.Entry
+		var source string
+		var created sql.NullString
+		if err := rows.Scan(&e.ID, &e.MeasureID, &e.MeasureCode, &e.Step, &e.Author.ID, &e.Author.Name,
+			&e.Text, &source, &e.ChannelID, &created); err != nil {
+			return nil, fmt.Errorf("scan entry: %w", err)
+		}
+		e.Source = commands.Source(source)
+		if e.CreatedAt, err = parseTime(created); err != nil {
+			return nil, fmt.Errorf("scan entry: %w", err)
+		}
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("select entries: %w", err)
+	}
+	return out, nil
+}
+
+// AddEntry appends a progress entry and returns it with ID, MeasureCode and
+// CreatedAt (from the store's clock when zero) set. The measure, and the
+// step if one is given, must exist (ENOTFOUND).
+func (db *DB) AddEntry(ctx context.Context, e commands.Entry) (commands.Entry, error) {
+	if e.CreatedAt.IsZero() {
+		e.CreatedAt = db.Now()
+	}
+	err := db.write(ctx, func(tx querier) error {
+		code, err := measureCode(ctx, tx, e.MeasureID)
+		if err != nil {
+			return err
+		}
+		e.MeasureCode = code
+		e, err = insertEntry(ctx, tx, e)
+		return err
+	})
+	if err != nil {
+		return commands.Entry{}, err
+	}
+	return e, nil
+}
+
+// insertEntrySQL appends one entry; prepared at Open.
+const insertEntrySQL = `INSERT INTO entries (measure_id, step, author_id, author_name, text,
+	source, channel_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
+
+// insertEntry appends e (whose measure exists and whose CreatedAt is set)
+// inside tx and returns it with its ID.
+func insertEntry(ctx context.Context, tx querier, e commands.Entry) (commands.Entry, error) {
+	if e.Step != 0 {
+		ok, err := stepExists(ctx, tx, e.MeasureID, e.Step)
+		if err != nil {
+			return e, err
+		}
+		if !ok {
+			n, err := stepCount(ctx, tx, e.MeasureID)
+			if err != nil {
+				return e, err
+			}
+			return e, commands.NotFound("error.step_unknown", commands.Data{"Step": e.Step, "Code": e.MeasureCode, "Max": n})
+		}
+	}
+	e.CreatedAt = e.CreatedAt.UTC()
+	err := tx.QueryRowContext(ctx, insertEntrySQL,
+		e.MeasureID, nullInt(e.Step), e.Author.ID, e.Author.Name, e.Text, string(e.Source), e.ChannelID,
+		formatTime(e.CreatedAt)).Scan(&e.ID)
+	if err != nil {
+		return e, fmt.Errorf("insert entry: %w", err)
+	}
+	return e, nil
+}

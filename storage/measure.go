@@ -1,0 +1,274 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/klimabot/klimabot/commands"
+)
+
+// measureColumns are the sheet fields of measures, in the order scanMeasure
+// and the import statements use.
+const measureColumns = `code, title, responsible, target_group, objective, description, status,
+	costs_planned, costs_actual, running_costs, funding, staff, partnership`
+
+// searchSep separates the fields of the search column so that a filter
+// never matches across two of them.
+const searchSep = "\x1f"
+
+// fold lower-cases s for case-insensitive matching. Unlike SQLite's lower(),
+// which folds only ASCII, it folds all of Unicode: "NOVÉ" matches "nové".
+func fold(s string) string { return strings.ToLower(s) }
+
+// searchText is the stored search column of a measure.
+func searchText(m *commands.Measure) string {
+	return fold(m.Code) + searchSep + fold(m.Title) + searchSep + fold(m.Responsible)
+}
+
+// Measure returns the measure whose code key equals CodeKey(code), with its
+// sections and its steps in number order; ENOTFOUND if there is none.
+func (db *DB) Measure(ctx context.Context, code string) (*commands.Measure, error) {
+	key := commands.CodeKey(code)
+	var m *commands.Measure
+	err := db.read(ctx, func(tx querier) error {
+		var err error
+		m, err = measureByKey(ctx, tx, key)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if m == nil {
+		return nil, commands.NotFound("error.unknown_code", commands.Data{"Code": code})
+	}
+	return m, nil
+}
+
+// Queries of a whole measure, prepared at Open (see stmtCache).
+const (
+	measureByKeySQL = `SELECT id, ` + measureColumns + `, source, updated_at FROM measures WHERE code_key = ?`
+	sectionsSQL     = `SELECT title, body FROM measure_sections WHERE measure_id = ? ORDER BY position`
+	stepsSQL        = `SELECT number, text, coalesce(planned_year, 0), planned_date, done_at, done_by_id, done_by_name
+		FROM steps WHERE measure_id = ? ORDER BY number`
+	measureCodeSQL = "SELECT code FROM measures WHERE id = ?"
+	stepExistsSQL  = "SELECT EXISTS (SELECT 1 FROM steps WHERE measure_id = ? AND number = ?)"
+)
+
+// measureByKey reads a whole measure; nil if there is no such code key.
+func measureByKey(ctx context.Context, tx querier, key string) (*commands.Measure, error) {
+	if key == "" {
+		return nil, nil
+	}
+	m := &commands.Measure{}
+	var updated sql.NullString
+	err := tx.QueryRowContext(ctx, measureByKeySQL, key).Scan(
+		&m.ID, &m.Code, &m.Title, &m.Responsible, &m.TargetGroup, &m.Objective, &m.Description, &m.Status,
+		&m.CostsPlanned, &m.CostsActual, &m.RunningCosts, &m.Funding, &m.Staff, &m.Partnership,
+		&m.Source, &updated)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("select measure: %w", err)
+	}
+	if m.UpdatedAt, err = parseTime(updated); err != nil {
+		return nil, fmt.Errorf("select measure: %w", err)
+	}
+	if m.Sections, err = sections(ctx, tx, m.ID); err != nil {
+		return nil, err
+	}
+	if m.Steps, err = steps(ctx, tx, m.ID); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// sections reads a measure's sections in source order.
+func sections(ctx context.Context, tx querier, measureID int64) ([]commands.Section, error) {
+	rows, err := tx.QueryContext(ctx, sectionsSQL, measureID)
+	if err != nil {
+		return nil, fmt.Errorf("select sections: %w", err)
+	}
+	defer rows.Close()
+	var out []commands.Section
+	for rows.Next() {
+		var s commands.Section
+		if err := rows.Scan(&s.Title, &s.Body); err != nil {
+			return nil, fmt.Errorf("scan section: %w", err)
+		}
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("select sections: %w", err)
+	}
+	return out, nil
+}
+
+// steps reads a measure's steps in number order.
+func steps(ctx context.Context, tx querier, measureID int64) ([]commands.Step, error) {
+	rows, err := tx.QueryContext(ctx, stepsSQL, measureID)
+	if err != nil {
+		return nil, fmt.Errorf("select steps: %w", err)
+	}
+	defer rows.Close()
+	var out []commands.Step
+	for rows.Next() {
+		var s commands.Step
+		var planned, doneAt sql.NullString
+		if err := rows.Scan(&s.Number, &s.Text, &s.PlannedYear, &planned, &doneAt, &s.DoneBy.ID, &s.DoneBy.Name); err != nil {
+			return nil, fmt.Errorf("scan step: %w", err)
+		}
+		if s.PlannedDate, err = parseDate(planned); err != nil {
+			return nil, fmt.Errorf("scan step: %w", err)
+		}
+		if s.DoneAt, err = parseTime(doneAt); err != nil {
+			return nil, fmt.Errorf("scan step: %w", err)
+		}
+		s.Done = doneAt.Valid
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("select steps: %w", err)
+	}
+	return out, nil
+}
+
+// Codes returns all measure codes in text order.
+func (db *DB) Codes(ctx context.Context) ([]string, error) {
+	rows, err := db.rcache.QueryContext(ctx, "SELECT code FROM measures ORDER BY code")
+	if err != nil {
+		return nil, fmt.Errorf("select codes: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return nil, fmt.Errorf("scan code: %w", err)
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("select codes: %w", err)
+	}
+	return out, nil
+}
+
+// ListMeasures returns summaries of the measures whose code, title or
+// responsibility contains filter, case-insensitively in all scripts ("" for
+// all), ordered by code, at most limit (0: all). Each carries its step counts
+// and its earliest open deadline, explicit or implied, overdue ones included.
+//
+// One query does it all: the page of measures is chosen first, and only its
+// deadlines are ranked, so a short list stays fast on a large catalogue.
+func (db *DB) ListMeasures(ctx context.Context, filter string, limit int) ([]commands.MeasureSummary, error) {
+	f := fold(strings.TrimSpace(strings.ReplaceAll(filter, searchSep, "")))
+	if limit <= 0 {
+		limit = -1 // SQLite: no limit
+	}
+	rows, err := db.rcache.QueryContext(ctx, `
+WITH page AS MATERIALIZED (
+	SELECT id, code, title, responsible FROM measures
+	WHERE ?1 = '' OR instr(search, ?1) > 0
+	ORDER BY code, id
+	LIMIT ?2
+),
+open_deadlines AS (
+	SELECT d.id, d.measure_id, coalesce(d.step, 0) AS step, d.due, d.text, d.state, 0 AS implied,
+		d.created_by_id, d.created_by_name, d.created_at
+	FROM deadlines d
+	WHERE d.measure_id IN (SELECT id FROM page) AND d.state <> 'done'
+	UNION ALL
+	SELECT 0, s.measure_id, s.number, s.due, s.text, 'open', 1, '', '', NULL
+	FROM steps s
+	WHERE s.measure_id IN (SELECT id FROM page) AND s.done_at IS NULL AND s.due IS NOT NULL
+		AND NOT EXISTS (SELECT 1 FROM deadlines x WHERE x.measure_id = s.measure_id AND x.step = s.number)
+),
+ranked AS (
+	SELECT *, row_number() OVER (PARTITION BY measure_id ORDER BY due, step, id) AS rank
+	FROM open_deadlines
+)
+SELECT p.id, p.code, p.title, p.responsible,
+	(SELECT count(*) FROM steps s WHERE s.measure_id = p.id AND s.done_at IS NOT NULL),
+	(SELECT count(*) FROM steps s WHERE s.measure_id = p.id),
+	r.id, r.step, r.due, r.text, r.state, r.implied, r.created_by_id, r.created_by_name, r.created_at
+FROM page p LEFT JOIN ranked r ON r.measure_id = p.id AND r.rank = 1
+ORDER BY p.code, p.id`, f, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list measures: %w", err)
+	}
+	defer rows.Close()
+	var out []commands.MeasureSummary
+	for rows.Next() {
+		var s commands.MeasureSummary
+		var (
+			id, step, implied       sql.NullInt64
+			due, text, state        sql.NullString
+			byID, byName, createdAt sql.NullString
+		)
+		if err := rows.Scan(&s.ID, &s.Code, &s.Title, &s.Responsible, &s.StepsDone, &s.StepsTotal,
+			&id, &step, &due, &text, &state, &implied, &byID, &byName, &createdAt); err != nil {
+			return nil, fmt.Errorf("scan measure summary: %w", err)
+		}
+		if due.Valid {
+			d := &commands.Deadline{
+				ID:          id.Int64,
+				MeasureID:   s.ID,
+				MeasureCode: s.Code,
+				Step:        int(step.Int64),
+				Text:        text.String,
+				State:       commands.DeadlineState(state.String),
+				Implied:     implied.Int64 == 1,
+				CreatedBy:   commands.Person{ID: byID.String, Name: byName.String},
+			}
+			if d.Due, err = parseDate(due); err != nil {
+				return nil, fmt.Errorf("scan measure summary: %w", err)
+			}
+			if d.CreatedAt, err = parseTime(createdAt); err != nil {
+				return nil, fmt.Errorf("scan measure summary: %w", err)
+			}
+			s.NextDeadline = d
+		}
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list measures: %w", err)
+	}
+	return out, nil
+}
+
+// measureCode returns the code of the measure with the given id; ENOTFOUND
+// if there is none.
+func measureCode(ctx context.Context, q querier, id int64) (string, error) {
+	var code string
+	err := q.QueryRowContext(ctx, measureCodeSQL, id).Scan(&code)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", commands.NotFound("error.measure_unknown", commands.Data{"ID": id})
+	}
+	if err != nil {
+		return "", fmt.Errorf("select measure %d: %w", id, err)
+	}
+	return code, nil
+}
+
+// stepExists reports whether the measure has a step with that number.
+func stepExists(ctx context.Context, tx querier, measureID int64, number int) (bool, error) {
+	var ok bool
+	err := tx.QueryRowContext(ctx, stepExistsSQL, measureID, number).Scan(&ok)
+	if err != nil {
+		return false, fmt.Errorf("select step: %w", err)
+	}
+	return ok, nil
+}
+
+// stepCount returns how many steps a measure has, for error messages.
+func stepCount(ctx context.Context, tx querier, measureID int64) (int, error) {
+	var n int
+	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM steps WHERE measure_id = ?", measureID).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count steps: %w", err)
+	}
+	return n, nil
+}

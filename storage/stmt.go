@@ -1,0 +1,139 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"sync"
+)
+
+// querier is what the query code needs: a pool or a transaction whose
+// statements are prepared once and reused.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// stmtCache keeps prepared statements of one pool by their SQL text.
+// Compiling SQL costs about as much as running these small indexed queries,
+// so the hot paths (status, list, deadlines) prepare once per connection;
+// database/sql re-prepares a Stmt on each connection it lands on. The SQL
+// texts are constants or a handful of variants, so the cache stays small.
+type stmtCache struct {
+	pool *sql.DB
+	mu   sync.Mutex
+	m    map[string]*sql.Stmt
+}
+
+func newStmtCache(pool *sql.DB) *stmtCache {
+	return &stmtCache{pool: pool, m: map[string]*sql.Stmt{}}
+}
+
+// lookup returns the cached statement for query, nil if there is none.
+func (c *stmtCache) lookup(query string) *sql.Stmt {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.m[query]
+}
+
+// get returns the prepared statement for query, preparing it on first use.
+// It must not be called while holding one of the pool's connections (inside
+// a transaction): preparing takes a connection, and with all of them held
+// it would wait forever. The mutex is not held while preparing, for the same
+// reason.
+func (c *stmtCache) get(ctx context.Context, query string) (*sql.Stmt, error) {
+	if st := c.lookup(query); st != nil {
+		return st, nil
+	}
+	st, err := c.pool.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if old, ok := c.m[query]; ok {
+		st.Close()
+		return old, nil
+	}
+	c.m[query] = st
+	return st, nil
+}
+
+// warm prepares queries ahead of use, so that transactions find them.
+func (c *stmtCache) warm(ctx context.Context, queries ...string) error {
+	for _, q := range queries {
+		if _, err := c.get(ctx, q); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// close closes all cached statements.
+func (c *stmtCache) close() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for q, st := range c.m {
+		st.Close()
+		delete(c.m, q)
+	}
+}
+
+// ExecContext runs query as a cached statement on the pool.
+func (c *stmtCache) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	st, err := c.get(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+// QueryContext runs query as a cached statement on the pool.
+func (c *stmtCache) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	st, err := c.get(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+// QueryRowContext runs query as a cached statement on the pool. If the
+// statement cannot be prepared, the error comes from the returned Row.
+func (c *stmtCache) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	st, err := c.get(ctx, query)
+	if err != nil {
+		return c.pool.QueryRowContext(ctx, query, args...)
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
+// cachedTx is a transaction that uses its pool's cached statements when
+// they were prepared before (see warm) and plain queries otherwise.
+type cachedTx struct {
+	tx    *sql.Tx
+	cache *stmtCache
+}
+
+// ExecContext runs query in the transaction.
+func (t cachedTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if st := t.cache.lookup(query); st != nil {
+		return t.tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+	}
+	return t.tx.ExecContext(ctx, query, args...)
+}
+
+// QueryContext runs query in the transaction.
+func (t cachedTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := t.cache.lookup(query); st != nil {
+		return t.tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+	}
+	return t.tx.QueryContext(ctx, query, args...)
+}
+
+// QueryRowContext runs query in the transaction.
+func (t cachedTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := t.cache.lookup(query); st != nil {
+		return t.tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
+	}
+	return t.tx.QueryRowContext(ctx, query, args...)
+}
