@@ -64,7 +64,7 @@ func (c *call) deadlines() (Reply, error) {
 		if d.Due.Before(today) {
 			mark = MarkWarn
 		}
-		l.Items = append(l.Items, Item{Mark: mark, Text: Raw(d.MeasureCode), Sub: c.deadlineText(d)})
+		l.Items = append(l.Items, Item{Mark: mark, Text: Msg("deadlines.item", Data{"Code": d.MeasureCode, "Line": c.deadlineText(d)})})
 	}
 	parts := []Part{Header{Text: title}, l}
 	if rest := len(ds) - deadlinesShown; rest > 0 {

@@ -53,25 +53,36 @@ func (c *call) status() (Reply, error) {
 		parts = append(parts, fields)
 	}
 
+	open, err := c.s.Store.Deadlines(c.ctx, DeadlineQuery{MeasureIDs: []int64{m.ID}})
+	if err != nil {
+		return Reply{}, Internal("deadlines of measure", err)
+	}
+	// a step's deadline: its own explicit one if set, else the implied one
+	stepDue := map[int]Deadline{}
+	for _, d := range open {
+		if _, seen := stepDue[d.Step]; d.Step > 0 && !seen {
+			stepDue[d.Step] = d
+		}
+	}
 	done := 0
 	items := make([]Item, 0, len(m.Steps))
 	for _, st := range m.Steps {
 		it := Item{Mark: MarkOpen, Text: Raw(strconv.Itoa(st.Number) + ". " + st.Text)}
+		d, hasDue := stepDue[st.Number]
 		switch {
 		case st.Done:
 			done++
 			it.Mark = MarkDone
 			it.Sub = Msg("status.step_done", Data{"Date": DateOf(st.DoneAt.In(c.loc)), "Name": personName(st.DoneBy)})
+		case hasDue && !d.Implied:
+			it.Sub = Msg("status.step_deadline", Data{"Date": d.Due, "Relative": Relative(c.today().DaysUntil(d.Due))})
 		case !st.PlannedDate.IsZero():
 			it.Sub = Msg("status.step_planned", Data{"When": st.PlannedDate})
-			if st.PlannedDate.Before(c.today()) {
-				it.Mark = MarkWarn
-			}
 		case st.PlannedYear > 0:
 			it.Sub = Msg("status.step_planned", Data{"When": strconv.Itoa(st.PlannedYear)})
-			if st.Due().Before(c.today()) {
-				it.Mark = MarkWarn
-			}
+		}
+		if !st.Done && hasDue && d.Due.Before(c.today()) {
+			it.Mark = MarkWarn
 		}
 		items = append(items, it)
 	}
@@ -79,13 +90,9 @@ func (c *call) status() (Reply, error) {
 		parts = append(parts, Progress{Done: done, Total: len(m.Steps)}, List{Title: Msg("label.steps", nil), Items: items})
 	}
 
-	next, err := c.s.Store.Deadlines(c.ctx, DeadlineQuery{MeasureIDs: []int64{m.ID}, Limit: 1})
-	if err != nil {
-		return Reply{}, Internal("next deadline", err)
-	}
 	dl := Msg("status.no_deadline", nil)
-	if len(next) > 0 {
-		dl = c.deadlineText(next[0])
+	if len(open) > 0 {
+		dl = c.deadlineText(open[0])
 	}
 	parts = append(parts, Fields{{Label: Msg("label.next_deadline", nil), Value: dl}})
 	if m.Status != "" {
