@@ -1,0 +1,99 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/klimabot/klimabot/commands"
+	"github.com/klimabot/klimabot/commands/importer"
+	"github.com/klimabot/klimabot/locales"
+)
+
+func runImport(ctx context.Context, e env, args []string) error {
+	cfg, err := loadConfig(e.getenv)
+	if err != nil {
+		return err
+	}
+	fs := newFlags(e, "import")
+	fs.StringVar(&cfg.DB, "db", cfg.DB, "database file (KLIMABOT_DB)")
+	code := fs.String("code", "", "measure code for a call or single-measure file without one")
+	lang := fs.String("lang", "", "report in this language: de, cs, es or en")
+	if err := parseFlags(fs, args, &cfg); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return usageErr("import: name at least one FILE (measure sheet, call or CSV)")
+	}
+	if *lang != "" {
+		l, ok := locales.MatchLanguage(*lang)
+		if !ok {
+			return usageErr("--lang %q is not one of de, cs, es, en", *lang)
+		}
+		cfg.Language = l
+	}
+	a, err := open(ctx, e, cfg, time.Now)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	l := a.bundle.For(cfg.Language)
+	failed := 0
+	for _, path := range fs.Args() {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			fmt.Fprintln(e.stderr, l.Msg("cli.import_unreadable", map[string]any{"File": path, "Err": err.Error()}))
+			failed++
+			continue
+		}
+		res, err := a.importData(ctx, filepath.Base(path), data, importer.Options{Code: *code})
+		if err != nil {
+			fmt.Fprintln(e.stderr, describeImportError(l, path, err))
+			failed++
+			continue
+		}
+		reportImport(e, l, path, res)
+	}
+	if failed > 0 {
+		return errReported
+	}
+	return nil
+}
+
+// importData parses one file's content and writes it in one transaction: a
+// file that fails writes nothing.
+func (a *app) importData(ctx context.Context, name string, data []byte, opt importer.Options) (commands.ImportResult, error) {
+	ms, _, err := importer.Parse(name, data, opt)
+	if err != nil {
+		return commands.ImportResult{}, err
+	}
+	return a.db.Import(ctx, name, ms)
+}
+
+func reportImport(e env, l *locales.Localizer, path string, res commands.ImportResult) {
+	for _, group := range []struct {
+		id    string
+		codes []string
+	}{{"cli.import_created", res.Created}, {"cli.import_updated", res.Updated}, {"cli.import_same", res.Same}} {
+		for _, c := range group.codes {
+			fmt.Fprintln(e.stdout, l.Msg(group.id, map[string]any{"File": path, "Code": c}))
+		}
+	}
+}
+
+// describeImportError localizes a parse or store error: the file, the line
+// and what was expected.
+func describeImportError(l *locales.Localizer, path string, err error) string {
+	var pe *importer.ParseError
+	if errors.As(err, &pe) {
+		return l.Msg("cli.import_failed_line", map[string]any{"File": path, "Line": pe.Line, "Reason": pe.Msg.Render(l)})
+	}
+	var ce *commands.Error
+	if errors.As(err, &ce) && ce.Code != commands.EINTERNAL {
+		return l.Msg("cli.import_failed", map[string]any{"File": path, "Reason": ce.Msg.Render(l)})
+	}
+	return l.Msg("cli.import_failed", map[string]any{"File": path, "Reason": err.Error()})
+}

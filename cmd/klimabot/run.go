@@ -1,0 +1,159 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/klimabot/klimabot/commands"
+	"github.com/klimabot/klimabot/locales"
+	"github.com/klimabot/klimabot/storage"
+)
+
+// env is the process environment, injected so tests can run main end to end.
+type env struct {
+	getenv func(string) string
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+}
+
+const usageText = `klimabot keeps a town's climate action plan on track, in Slack or on the console.
+
+Usage:
+  klimabot demo      [--db PATH] [--lang L]       try it: seed documents, sample deadlines, a console
+  klimabot console   [--db PATH] [--user ID] [--channel ID] [--lang L]
+                                                  run /klima commands, one per line (piped or typed)
+  klimabot import    [--db PATH] [--code CODE] FILE...
+                                                  read measure sheets, calls and CSV catalogues
+
+Environment: KLIMABOT_DB (default klimabot.db), KLIMABOT_LANGUAGE (de|cs|es|en, default de),
+KLIMABOT_TIMEZONE (IANA zone, default Europe/Berlin). A flag wins over the environment.
+`
+
+// run is main without the process: it parses args, runs one subcommand and
+// returns its error. Tests call it directly.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	e := env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usageText)
+		return usageErr("missing subcommand")
+	}
+	switch args[0] {
+	case "demo":
+		return runDemo(ctx, e, args[1:])
+	case "console":
+		return runConsole(ctx, e, args[1:])
+	case "import":
+		return runImport(ctx, e, args[1:])
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usageText)
+		return nil
+	}
+	fmt.Fprint(stderr, usageText)
+	return usageErr("unknown subcommand %q", args[0])
+}
+
+// config is the settings shared by the subcommands: environment first, then
+// flags of the same meaning.
+type config struct {
+	DB       string
+	Language string
+	TimeZone string
+	Admins   []string
+}
+
+// loadConfig reads the environment and validates it; a malformed setting
+// stops start-up with one line naming it.
+func loadConfig(getenv func(string) string) (config, error) {
+	c := config{
+		DB:       getenv("KLIMABOT_DB"),
+		Language: getenv("KLIMABOT_LANGUAGE"),
+		TimeZone: getenv("KLIMABOT_TIMEZONE"),
+	}
+	if c.DB == "" {
+		c.DB = "klimabot.db"
+	}
+	if c.Language == "" {
+		c.Language = locales.Default
+	}
+	if c.TimeZone == "" {
+		c.TimeZone = commands.DefaultTimeZone
+	}
+	for _, a := range strings.Split(getenv("KLIMABOT_ADMINS"), ",") {
+		if a = strings.TrimSpace(a); a != "" {
+			c.Admins = append(c.Admins, a)
+		}
+	}
+	return c, c.validate()
+}
+
+func (c *config) validate() error {
+	l, ok := locales.MatchLanguage(c.Language)
+	if !ok {
+		return usageErr("KLIMABOT_LANGUAGE %q is not one of de, cs, es, en", c.Language)
+	}
+	c.Language = l
+	if _, err := time.LoadLocation(c.TimeZone); err != nil {
+		return usageErr("KLIMABOT_TIMEZONE %q is not an IANA time zone such as Europe/Berlin", c.TimeZone)
+	}
+	return nil
+}
+
+// newFlags returns a flag set that reports to stderr and does not exit.
+func newFlags(e env, name string) *flag.FlagSet {
+	fs := flag.NewFlagSet("klimabot "+name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	return fs
+}
+
+// parseFlags parses args and validates the config the flags changed.
+func parseFlags(fs *flag.FlagSet, args []string, c *config) error {
+	if err := fs.Parse(args); err != nil {
+		return usageErr("%s: %v", fs.Name(), err)
+	}
+	return c.validate()
+}
+
+// app is what a subcommand works with: the store and the command core.
+type app struct {
+	db     *storage.DB
+	bundle *locales.Bundle
+	svc    *commands.Service
+	cfg    config
+}
+
+// open opens the store (migrating it) and builds the command core, in the
+// start order store → bundle → commands.
+func open(ctx context.Context, e env, cfg config, clock func() time.Time) (*app, error) {
+	db, err := storage.Open(ctx, cfg.DB, storage.WithClock(clock))
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", cfg.DB, err)
+	}
+	bundle, err := locales.New()
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("load translations: %w", err)
+	}
+	admins := make(map[string]bool, len(cfg.Admins))
+	for _, a := range cfg.Admins {
+		admins[a] = true
+	}
+	svc := &commands.Service{
+		Store:       db,
+		Bundle:      bundle,
+		Now:         clock,
+		DefaultLang: cfg.Language,
+		DefaultTZ:   cfg.TimeZone,
+		Admins:      admins,
+		Log:         slog.New(slog.NewTextHandler(e.stderr, nil)),
+	}
+	return &app{db: db, bundle: bundle, svc: svc, cfg: cfg}, nil
+}
+
+// Close closes the store last.
+func (a *app) Close() error { return a.db.Close() }
