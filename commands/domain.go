@@ -220,8 +220,8 @@ type Store interface {
 	Codes(ctx context.Context) ([]string, error)
 	// ListMeasures returns summaries of measures whose code, title or
 	// responsibility contains filter (case-insensitive; "" means all),
-	// ordered by code, at most limit (0: all), with NextDeadline computed
-	// as of today (earliest open deadline, overdue ones included).
+	// ordered by code, at most limit (0: all), with NextDeadline the
+	// earliest open deadline, explicit or implied (overdue ones included).
 	ListMeasures(ctx context.Context, filter string, limit int) ([]MeasureSummary, error)
 	// Entries returns the newest limit progress entries of a measure, newest first.
 	Entries(ctx context.Context, measureID int64, limit int) ([]Entry, error)
@@ -253,6 +253,7 @@ type Store interface {
 	// new codes are created; for existing ones (matched by CodeKey) the sheet
 	// fields, sections and step texts and planned periods are updated, while
 	// progress entries, done states and deadlines stay. Steps missing from
-	// the new file are kept if they are done or have deadlines, else removed.
+	// the new file are kept if they are done or have deadlines or progress
+	// entries, else removed.
 	Import(ctx context.Context, source string, measures []Measure) (ImportResult, error)
 }

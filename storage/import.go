@@ -168,9 +168,11 @@ func importSteps(ctx context.Context, tx querier, old *commands.Measure, news []
 		if want[o.Number] || o.Done {
 			continue
 		}
-		// Removed only when no deadline, in any state, is tied to it.
+		// Removed only when nothing refers to it: no deadline in any state,
+		// and no progress entry (its history must keep pointing at a step).
 		res, err := tx.ExecContext(ctx, `DELETE FROM steps WHERE measure_id = ?1 AND number = ?2
-			AND NOT EXISTS (SELECT 1 FROM deadlines WHERE measure_id = ?1 AND step = ?2)`, old.ID, o.Number)
+			AND NOT EXISTS (SELECT 1 FROM deadlines WHERE measure_id = ?1 AND step = ?2)
+			AND NOT EXISTS (SELECT 1 FROM entries WHERE measure_id = ?1 AND step = ?2)`, old.ID, o.Number)
 		if err != nil {
 			return false, fmt.Errorf("delete step %d: %w", o.Number, err)
 		}

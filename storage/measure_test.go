@@ -256,3 +256,25 @@ func TestListMeasures(t *testing.T) {
 		t.Errorf("A.2 next deadline = %+v, want the overdue 2014-09-05", d)
 	}
 }
+
+// A step that a progress entry refers to stays when a new sheet drops it:
+// the entry's history must keep pointing at a step.
+func TestImport_KeepsStepsWithEntries(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	mustImport(t, db, f019())
+	m := mustMeasure(t, db, "F.019")
+	if _, err := db.AddEntry(ctx, commands.Entry{MeasureID: m.ID, Step: 6, Author: commands.Person{ID: "U1"}, Text: "Idee", Source: commands.SourceCommand}); err != nil {
+		t.Fatal(err)
+	}
+	next := f019()
+	next.Steps = next.Steps[:4] // drops 5 (nothing tied: removed) and 6 (an entry: kept)
+	mustImport(t, db, next)
+	var nums []int
+	for _, s := range mustMeasure(t, db, "F.019").Steps {
+		nums = append(nums, s.Number)
+	}
+	if !slices.Equal(nums, []int{1, 2, 3, 4, 6}) {
+		t.Errorf("steps after re-import = %v, want [1 2 3 4 6]", nums)
+	}
+}
