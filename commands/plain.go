@@ -57,6 +57,8 @@ func PlainText(parts []Part, l *locales.Localizer) string {
 			}
 		case Divider:
 			b.WriteString("----\n")
+		case File:
+			b.WriteString("[" + p.Name + ": " + p.Title.Render(l) + "]\n")
 		}
 	}
 	return b.String()

@@ -157,6 +157,15 @@ type Context []Text
 // Divider separates parts.
 type Divider struct{}
 
+// File is a document that comes with a reply: a status report, a timeline
+// picture. The console writes it to disk; Slack uploads it to the channel.
+type File struct {
+	Name    string // file name, e.g. "F.019-zeitachse.png"
+	Title   Text
+	Type    string // MIME type, e.g. "image/png"
+	Content []byte
+}
+
 func (Header) part()    {}
 func (Paragraph) part() {}
 func (Fields) part()    {}
@@ -165,3 +174,4 @@ func (Progress) part()  {}
 func (Buttons) part()   {}
 func (Context) part()   {}
 func (Divider) part()   {}
+func (File) part()      {}
