@@ -63,3 +63,14 @@ func TestClosestCodes(t *testing.T) {
 		}
 	}
 }
+
+func TestProgressBarClamps(t *testing.T) {
+	for _, tt := range []struct {
+		done, total int
+		want        string
+	}{{0, 6, "▱▱▱▱▱▱▱▱▱▱"}, {3, 6, "▰▰▰▰▰▱▱▱▱▱"}, {6, 6, "▰▰▰▰▰▰▰▰▰▰"}, {9, 6, "▰▰▰▰▰▰▰▰▰▰"}, {-1, 6, "▱▱▱▱▱▱▱▱▱▱"}, {1, 0, ""}} {
+		if got := ProgressBar(tt.done, tt.total); got != tt.want {
+			t.Errorf("ProgressBar(%d, %d) = %q, want %q", tt.done, tt.total, got, tt.want)
+		}
+	}
+}

@@ -14,6 +14,7 @@ func ProgressBar(done, total int) string {
 	if total <= 0 {
 		return ""
 	}
+	done = max(0, min(done, total))
 	full := done * progressWidth / total
 	return strings.Repeat("▰", full) + strings.Repeat("▱", progressWidth-full)
 }
