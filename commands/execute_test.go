@@ -452,3 +452,32 @@ func TestDeadlinesWindow(t *testing.T) {
 		t.Errorf("done call: %s", got)
 	}
 }
+
+// TestLogEntry: thread replies and the message shortcut log through the same
+// checks as `log`, in the replier's language.
+func TestLogEntry(t *testing.T) {
+	f := newFixture(t)
+	if r := f.exec("UADMIN", "CP", "follow F.019"); r.Err != nil {
+		t.Fatal(r.Err)
+	}
+	req := commands.Request{User: commands.Person{ID: "UJANA", Name: "Jana"}, ChannelID: "CP", Locale: "es-LA"}
+	r := f.svc.LogEntry(f.ctx, req, "F.019", "  Reunión con el municipio el 12.03.2027  ", commands.SourceThread)
+	if r.Err != nil || r.Lang != "es" || r.Announce == nil || r.Announce.MeasureID != f.measure("F.019").ID {
+		t.Fatalf("LogEntry = %+v", r)
+	}
+	es, err := f.db.Entries(f.ctx, f.measure("F.019").ID, 1)
+	if err != nil || es[0].Text != "Reunión con el municipio el 12.03.2027" || es[0].Source != commands.SourceThread {
+		t.Errorf("entry = %+v, %v", es, err)
+	}
+	for _, tt := range []struct{ channel, code, text, want string }{
+		{"C1", "F.019", "x", commands.EFORBIDDEN},
+		{"CP", "F.999", "x", commands.ENOTFOUND},
+		{"CP", "F.019", "   ", commands.EINVALID},
+		{"CP", "F.019", strings.Repeat("á", commands.MaxTextLen+1), commands.EINVALID},
+	} {
+		req.ChannelID = tt.channel
+		if r := f.svc.LogEntry(f.ctx, req, tt.code, tt.text, commands.SourceShortcut); r.Err == nil || r.Err.Code != tt.want {
+			t.Errorf("LogEntry(%s, %s, %.10q) error %v, want %s", tt.channel, tt.code, tt.text, r.Err, tt.want)
+		}
+	}
+}

@@ -93,6 +93,7 @@ type Reply struct {
 type Announcement struct {
 	ChannelID   string
 	Langs       []string
+	MeasureID   int64
 	MeasureCode string
 	Parts       []Part
 }

@@ -72,19 +72,14 @@ func (s *Service) logger() *slog.Logger {
 func (s *Service) Execute(ctx context.Context, req Request) Reply {
 	cmd, perr := Parse(req.Text)
 	c := &call{s: s, ctx: ctx, req: req, cmd: cmd}
-	var err error
-	if c.user, err = s.Store.User(ctx, req.User.ID); err != nil {
-		return c.fail(Internal("load user", err))
+	if err := c.load(cmd.Lang); err != nil {
+		return c.fail(err)
 	}
-	if c.channel, err = s.Store.Channel(ctx, req.ChannelID); err != nil {
-		return c.fail(Internal("load channel", err))
-	}
-	c.lang = s.Language(c.user, cmd.Lang, req, c.channel)
-	c.loc = s.zone(c.channel)
 	if perr != nil {
 		return c.fail(perr)
 	}
 	var r Reply
+	var err error
 	switch cmd.Name {
 	case CmdHelp:
 		r = c.help()
@@ -114,6 +109,21 @@ func (s *Service) Execute(ctx context.Context, req Request) Reply {
 	}
 	r.Lang = c.lang
 	return r
+}
+
+// load reads the caller and the channel and decides the language; wordLang
+// is the language of the typed subcommand word, if any.
+func (c *call) load(wordLang string) error {
+	var err error
+	if c.user, err = c.s.Store.User(c.ctx, c.req.User.ID); err != nil {
+		return Internal("load user", err)
+	}
+	if c.channel, err = c.s.Store.Channel(c.ctx, c.req.ChannelID); err != nil {
+		return Internal("load channel", err)
+	}
+	c.lang = c.s.Language(c.user, wordLang, c.req, c.channel)
+	c.loc = c.s.zone(c.channel)
+	return nil
 }
 
 // Language decides the caller's language (SPEC "The caller's language"):

@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"context"
 	"slices"
 	"sort"
 	"strconv"
@@ -65,7 +66,7 @@ func (c *call) channelLangs() []string {
 }
 
 func (c *call) announce(m *Measure, parts ...Part) *Announcement {
-	return &Announcement{ChannelID: c.req.ChannelID, Langs: c.channelLangs(), MeasureCode: m.Code, Parts: parts}
+	return &Announcement{ChannelID: c.req.ChannelID, Langs: c.channelLangs(), MeasureID: m.ID, MeasureCode: m.Code, Parts: parts}
 }
 
 // log answers `log CODE TEXT`: a progress entry, announced in the channel.
@@ -74,15 +75,20 @@ func (c *call) log() (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	if err := c.requireMember(m); err != nil {
-		return Reply{}, err
-	}
 	text, err := c.text(1)
 	if err != nil {
 		return Reply{}, err
 	}
+	return c.addEntry(m, text, SourceCommand)
+}
+
+// addEntry checks the caller may log on m, stores the entry and announces it.
+func (c *call) addEntry(m *Measure, text string, src Source) (Reply, error) {
+	if err := c.requireMember(m); err != nil {
+		return Reply{}, err
+	}
 	e, err := c.s.Store.AddEntry(c.ctx, Entry{
-		MeasureID: m.ID, Author: c.req.User, Text: text, Source: SourceCommand, ChannelID: c.req.ChannelID,
+		MeasureID: m.ID, Author: c.req.User, Text: text, Source: src, ChannelID: c.req.ChannelID,
 	})
 	if err != nil {
 		return Reply{}, storeErr("add entry", err)
@@ -94,6 +100,38 @@ func (c *call) log() (Reply, error) {
 			Paragraph{Text: Msg("announce.log", Data{"Name": personName(c.req.User), "Measure": title})},
 			Paragraph{Text: Raw(e.Text)}),
 	}, nil
+}
+
+// LogEntry stores text as a progress entry of the measure code on behalf of
+// req.User, for entry points that are not a typed command: a reply in a
+// reminder's thread, the "log as progress" message shortcut. It checks,
+// answers and announces exactly like `log`; req.Text is ignored.
+func (s *Service) LogEntry(ctx context.Context, req Request, code, text string, src Source) Reply {
+	c := &call{s: s, ctx: ctx, req: req, cmd: Command{Name: CmdLog}}
+	if err := c.load(""); err != nil {
+		return c.fail(err)
+	}
+	r, err := c.logText(code, text, src)
+	if err != nil {
+		return c.fail(err)
+	}
+	r.Lang = c.lang
+	return r
+}
+
+func (c *call) logText(code, text string, src Source) (Reply, error) {
+	m, err := c.measure(code)
+	if err != nil {
+		return Reply{}, err
+	}
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return Reply{}, c.usageError(Msg("error.missing_text", nil))
+	}
+	if l := utf8.RuneCountInString(text); l > MaxTextLen {
+		return Reply{}, &Error{Code: EINVALID, Msg: Msg("error.too_long", Data{"Length": l, "Max": MaxTextLen})}
+	}
+	return c.addEntry(m, text, src)
 }
 
 // parseSteps reads "5", "3,4", "1-4", "1-3,6" (also "3 & 4", "3+4").
