@@ -1,8 +1,10 @@
 package commands
 
 import (
+	"context"
 	"sort"
 	"strconv"
+	"time"
 )
 
 // Stage is how far a deadline is from its due day when a reminder goes out:
@@ -111,4 +113,68 @@ func PlanReminders(channelID string, deadlines []Deadline, sent map[string]Stage
 		out = append(out, *r)
 	}
 	return out
+}
+
+// SentRow is one (deadline, due day, stage) a reminder message covers.
+type SentRow struct {
+	Key   string // Deadline.Key(), or "n<measureID>" for a stale nudge
+	Due   Date   // the deadline's due day; for a nudge the day of the last progress
+	Stage Stage
+}
+
+// Rows lists what the reminder covers, for the sent-reminders record.
+func (r Reminder) Rows() []SentRow {
+	rows := make([]SentRow, len(r.Items))
+	for i, it := range r.Items {
+		rows[i] = SentRow{Key: it.Deadline.Key(), Due: it.Deadline.Due, Stage: it.Stage}
+	}
+	return rows
+}
+
+// Claim is a reminder message the bot decided to post: recorded before the
+// post (with an id that also travels in the message's Slack metadata) and
+// confirmed with the message ts after it. A claim still unconfirmed at the
+// next pass means the bot stopped between the two: the channel's history
+// tells whether the message went out.
+type Claim struct {
+	ID        string
+	ChannelID string
+	MeasureID int64
+	Rows      []SentRow
+	ClaimedAt time.Time
+}
+
+// ReminderStore is what the reminder pass and its buttons need from
+// persistence besides Store; storage.DB implements it.
+type ReminderStore interface {
+	Store
+	// ReminderChannels returns the channels that follow at least one measure
+	// (or all), with their settings.
+	ReminderChannels(ctx context.Context) ([]Channel, error)
+	// SentStages returns, per SentKey, the latest stage recorded for a
+	// channel, claimed or confirmed.
+	SentStages(ctx context.Context, channelID string) (map[string]Stage, error)
+	// ClaimReminder records rows for a message about to be posted, in one
+	// transaction; ECONFLICT if any row is already recorded.
+	ClaimReminder(ctx context.Context, c Claim) error
+	// ConfirmReminder stores the posted message's ts for a claim and records
+	// the message so replies in its thread find the measure.
+	ConfirmReminder(ctx context.Context, claimID, ts string) error
+	// ReleaseReminder forgets an unconfirmed claim, so the next pass tries
+	// again.
+	ReleaseReminder(ctx context.Context, claimID string) error
+	// PendingClaims returns the claims not yet confirmed, oldest first.
+	PendingClaims(ctx context.Context) ([]Claim, error)
+	// SetLastTick stores when a channel's schedule last ran.
+	SetLastTick(ctx context.Context, channelID string, t time.Time) error
+	// LastProgress returns per measure the time of its newest progress entry,
+	// or of its import when it has none.
+	LastProgress(ctx context.Context, measureIDs []int64) (map[int64]time.Time, error)
+	// CompleteDeadline marks a deadline (by Key) done by p, and the step it
+	// belongs to, and appends note, in one transaction; changed is false
+	// when it was already done.
+	CompleteDeadline(ctx context.Context, key string, p Person, at time.Time, note *Entry) (d Deadline, changed bool, err error)
+	// PostponeDeadline moves a deadline (by Key) days later, an implied one
+	// by giving its step an explicit, postponed deadline, and appends note.
+	PostponeDeadline(ctx context.Context, key string, days int, p Person, at time.Time, note *Entry) (Deadline, error)
 }

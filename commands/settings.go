@@ -192,3 +192,7 @@ func (c *call) follow(on bool) (Reply, error) {
 	}
 	return Reply{Parts: []Part{Paragraph{Text: msg}}}, nil
 }
+
+// ParseSchedule parses a channel's 5-field cron schedule; the scheduler
+// evaluates it in the channel's time zone.
+func ParseSchedule(spec string) (cron.Schedule, error) { return scheduleParser.Parse(spec) }
