@@ -30,6 +30,7 @@ Usage:
                                                   run /klima commands, one per line (piped or typed)
   klimabot import    [--db PATH] [--code CODE] FILE...
                                                   read measure sheets, calls and CSV catalogues
+  klimabot backup    [--db PATH] FILE              a consistent copy of the database, safe while serving
 
 Environment: KLIMABOT_DB (default klimabot.db), KLIMABOT_LANGUAGE (de|cs|es|en, default de),
 KLIMABOT_TIMEZONE (IANA zone, default Europe/Berlin). A flag wins over the environment.
@@ -50,6 +51,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runConsole(ctx, e, args[1:])
 	case "import":
 		return runImport(ctx, e, args[1:])
+	case "backup":
+		return runBackup(ctx, e, args[1:])
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usageText)
 		return nil

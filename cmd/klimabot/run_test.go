@@ -163,3 +163,27 @@ func TestConfigErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestBackup copies a database through run; the copy answers like the
+// original and an existing target is refused.
+func TestBackup(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"KLIMABOT_DB": filepath.Join(dir, "k.db")}
+	if r := runCmd(t, env, "", "import", seedPath(t, "000_")); r.err != nil {
+		t.Fatal(r.err)
+	}
+	target := filepath.Join(dir, "copy.db")
+	r := runCmd(t, env, "", "backup", target)
+	if r.err != nil {
+		t.Fatalf("backup: %v\n%s", r.err, r.stderr)
+	}
+	mustContain(t, "backup output", r.stdout, "Sicherung von", "copy.db")
+	r = runCmd(t, map[string]string{"KLIMABOT_DB": target}, "status F.019\n", "console")
+	mustContain(t, "console on the copy", r.stdout, "0 von 6 Schritten erledigt")
+	if r := runCmd(t, env, "", "backup", target); r.err == nil {
+		t.Error("backup over an existing file succeeded")
+	}
+	if r := runCmd(t, env, "", "backup"); exitCode(r.err) != 2 {
+		t.Errorf("backup without FILE: %v", r.err)
+	}
+}
