@@ -2,6 +2,7 @@ package commands
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/klimabot/klimabot/locales"
@@ -145,4 +146,32 @@ func TestRestAfter(t *testing.T) {
 	if got := c.RestAfter(5); got != "" {
 		t.Errorf("RestAfter(5) = %q", got)
 	}
+}
+
+// FuzzParse: any line parses to a known subcommand or an EINVALID error;
+// never a panic, and Rest is what followed the word.
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{"", "/klima status F.019", "stav f19", "Termíny 14", "log F.019 &amp; &lt;b&gt;",
+		"erledigt F.019 1-4 fertig", "frist F.019 31. März 2027 Text", "\x00", "/klima", "kanál languages de,cs"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		c, err := Parse(line)
+		if err != nil {
+			if ErrorCode(err) != EINVALID {
+				t.Fatalf("Parse(%q) error %v", line, err)
+			}
+			return
+		}
+		known := false
+		for _, n := range Subcommands {
+			known = known || n == c.Name
+		}
+		if !known {
+			t.Fatalf("Parse(%q) = unknown name %q", line, c.Name)
+		}
+		if len(c.Args) > 0 && !strings.HasSuffix(strings.TrimSpace(slackEntities.Replace(line)), c.Rest) {
+			t.Fatalf("Parse(%q): Rest %q is not the end of the line", line, c.Rest)
+		}
+	})
 }
