@@ -20,12 +20,14 @@ const (
 	CmdChannel   = "channel"
 	CmdFollow    = "follow"
 	CmdUnfollow  = "unfollow"
+	CmdReport    = "report"
+	CmdTimeline  = "timeline"
 )
 
 // Subcommands lists the canonical subcommands in the order help shows them.
 var Subcommands = []string{
 	CmdHelp, CmdStatus, CmdList, CmdLog, CmdDone, CmdDeadlines, CmdDeadline,
-	CmdLang, CmdChannel, CmdFollow, CmdUnfollow,
+	CmdLang, CmdChannel, CmdFollow, CmdUnfollow, CmdReport, CmdTimeline,
 }
 
 // words are GLOSSARY's subcommand words per canonical name and language.
@@ -41,6 +43,8 @@ var words = map[string]map[string][]string{
 	CmdChannel:   {"de": {"kanal"}, "cs": {"kanál"}, "es": {"canal"}, "en": {"channel"}},
 	CmdFollow:    {"de": {"folgen"}, "cs": {"sledovat"}, "es": {"seguir"}, "en": {"follow"}},
 	CmdUnfollow:  {"de": {"entfolgen"}, "cs": {"nesledovat"}, "es": {"dejar"}, "en": {"unfollow"}},
+	CmdReport:    {"de": {"bericht"}, "cs": {"zpráva"}, "es": {"informe"}, "en": {"report"}},
+	CmdTimeline:  {"de": {"zeitachse"}, "cs": {"harmonogram"}, "es": {"cronograma"}, "en": {"timeline"}},
 }
 
 // wordInfo is what a typed word tells: the subcommand and the languages that

@@ -23,6 +23,9 @@ type Service struct {
 	// Admins are the Slack user ids of KLIMABOT_ADMINS.
 	Admins map[string]bool
 	Log    *slog.Logger
+	// Reports makes the documents of `report` and `timeline`; nil answers
+	// them with a localized "not available here".
+	Reports Reports
 }
 
 // Request is one command as someone typed it.
@@ -103,6 +106,10 @@ func (s *Service) Execute(ctx context.Context, req Request) Reply {
 		r, err = c.follow(true)
 	case CmdUnfollow:
 		r, err = c.follow(false)
+	case CmdReport:
+		r, err = c.report()
+	case CmdTimeline:
+		r, err = c.timeline()
 	}
 	if err != nil {
 		return c.fail(err)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -18,6 +19,9 @@ type consoleOptions struct {
 	user    commands.Person
 	channel string
 	lang    string
+	// files is the directory File parts of answers are saved to; "" saves
+	// nothing and prints a hint.
+	files string
 }
 
 func runConsole(ctx context.Context, e env, args []string) error {
@@ -30,6 +34,7 @@ func runConsole(ctx context.Context, e env, args []string) error {
 	user := fs.String("user", "", "Slack user id to act as (default: console)")
 	channel := fs.String("channel", "console", "channel id to act in")
 	lang := fs.String("lang", "", "answer in this language: de, cs, es or en")
+	files := fs.String("files", "", "save reports and timelines of answers into this directory")
 	if err := parseFlags(fs, args, &cfg); err != nil {
 		return err
 	}
@@ -40,6 +45,7 @@ func runConsole(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
+	opt.files = *files
 	a, err := open(ctx, e, cfg, time.Now)
 	if err != nil {
 		return err
@@ -94,6 +100,7 @@ func (a *app) console(ctx context.Context, e env, opt consoleOptions) error {
 			User: opt.user, ChannelID: opt.channel, Text: line, Lang: opt.lang, Admin: true,
 		})
 		fmt.Fprint(e.stdout, r.Text(a.bundle))
+		saveFiles(e, a.bundle.For(r.Lang), opt.files, r.Parts)
 		if an := r.Announce; an != nil {
 			for _, l := range an.Langs {
 				fmt.Fprintf(e.stdout, "\n→ #%s (%s):\n%s", an.ChannelID, l, commands.PlainText(an.Parts, a.bundle.For(l)))
@@ -109,6 +116,31 @@ func (a *app) console(ctx context.Context, e env, opt consoleOptions) error {
 		fmt.Fprintln(e.stdout)
 	}
 	return nil
+}
+
+// saveFiles writes the File parts of an answer into dir (by their base
+// name), or says how to save them when dir is "".
+func saveFiles(e env, l *locales.Localizer, dir string, parts []commands.Part) {
+	for _, p := range parts {
+		f, ok := p.(commands.File)
+		if !ok {
+			continue
+		}
+		if dir == "" {
+			fmt.Fprintln(e.stdout, l.Msg("cli.file_not_saved", map[string]any{"Name": f.Name}))
+			continue
+		}
+		path := filepath.Join(dir, filepath.Base(f.Name))
+		err := os.MkdirAll(dir, 0o755)
+		if err == nil {
+			err = os.WriteFile(path, f.Content, 0o644)
+		}
+		if err != nil {
+			fmt.Fprintln(e.stderr, "klimabot:", err)
+			continue
+		}
+		fmt.Fprintln(e.stdout, l.Msg("cli.file_saved", map[string]any{"Path": path}))
+	}
 }
 
 // isTerminal reports whether r is an interactive terminal, to show a prompt.

@@ -49,6 +49,16 @@ func runImport(ctx context.Context, e env, args []string) error {
 			failed++
 			continue
 		}
+		if f, derr := importer.Detect(data); derr == nil && f == importer.FormatJSON {
+			n, err := a.restoreData(ctx, filepath.Base(path), data)
+			if err != nil {
+				fmt.Fprintln(e.stderr, describeImportError(l, path, err))
+				failed++
+				continue
+			}
+			fmt.Fprintln(e.stdout, l.Plural("cli.restore_done", n, map[string]any{"File": path}))
+			continue
+		}
 		res, err := a.importData(ctx, filepath.Base(path), data, importer.Options{Code: *code})
 		if err != nil {
 			fmt.Fprintln(e.stderr, describeImportError(l, path, err))
@@ -71,6 +81,20 @@ func (a *app) importData(ctx context.Context, name string, data []byte, opt impo
 		return commands.ImportResult{}, err
 	}
 	return a.db.Import(ctx, name, ms)
+}
+
+// restoreData reads a JSON export and restores it into the (empty) store
+// with Store.Restore: done states, deadlines and entries included, which an
+// import of sheets never writes. It returns the number of measures.
+func (a *app) restoreData(ctx context.Context, name string, data []byte) (int, error) {
+	d, err := importer.ParseDump(name, data)
+	if err != nil {
+		return 0, err
+	}
+	if err := a.db.Restore(ctx, d); err != nil {
+		return 0, err
+	}
+	return len(d.Measures), nil
 }
 
 func reportImport(e env, l *locales.Localizer, path string, res commands.ImportResult) {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/klimabot/klimabot/commands"
+	"github.com/klimabot/klimabot/commands/export"
 	"github.com/klimabot/klimabot/locales"
 	"github.com/klimabot/klimabot/storage"
 )
@@ -26,10 +27,16 @@ const usageText = `klimabot keeps a town's climate action plan on track, in Slac
 
 Usage:
   klimabot demo      [--db PATH] [--lang L]       try it: seed documents, sample deadlines, a console
-  klimabot console   [--db PATH] [--user ID] [--channel ID] [--lang L]
-                                                  run /klima commands, one per line (piped or typed)
+  klimabot console   [--db PATH] [--user ID] [--channel ID] [--lang L] [--files DIR]
+                                                  run /klima commands, one per line (piped or typed);
+                                                  --files saves the reports and timelines of answers
   klimabot import    [--db PATH] [--code CODE] FILE...
-                                                  read measure sheets, calls and CSV catalogues
+                                                  read measure sheets, calls, CSV catalogues and JSON exports
+                                                  (a JSON export restores everything into an empty database)
+  klimabot export    [--db PATH] --format json|csv|xlsx|md|sheet|png [--lang L] [--since DATE]
+                     [--out FILE] [--sep C] [--now TIME] [CODE...]
+                                                  json: everything, restorable by import; csv/xlsx: one row a
+                                                  measure; md: status report; sheet: measure sheet; png: timeline
   klimabot backup    [--db PATH] FILE              a consistent copy of the database, safe while serving
 
 Environment: KLIMABOT_DB (default klimabot.db), KLIMABOT_LANGUAGE (de|cs|es|en, default de),
@@ -51,6 +58,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runConsole(ctx, e, args[1:])
 	case "import":
 		return runImport(ctx, e, args[1:])
+	case "export":
+		return runExport(ctx, e, args[1:])
 	case "backup":
 		return runBackup(ctx, e, args[1:])
 	case "help", "-h", "--help":
@@ -154,6 +163,7 @@ func open(ctx context.Context, e env, cfg config, clock func() time.Time) (*app,
 		DefaultTZ:   cfg.TimeZone,
 		Admins:      admins,
 		Log:         slog.New(slog.NewTextHandler(e.stderr, nil)),
+		Reports:     export.Maker{Store: db, Bundle: bundle},
 	}
 	return &app{db: db, bundle: bundle, svc: svc, cfg: cfg}, nil
 }

@@ -98,6 +98,9 @@ func Detect(data []byte) (Format, error) {
 	if strings.TrimSpace(text) == "" {
 		return "", parseErr("", 0, "import.empty", nil, "the file is empty")
 	}
+	if isExport(text) {
+		return FormatJSON, nil
+	}
 	if _, ok := detectCSV(text); ok {
 		return FormatCSV, nil
 	}
@@ -112,7 +115,8 @@ func Detect(data []byte) (Format, error) {
 }
 
 // Parse detects the format of data, read from the file name, and parses it.
-// Every error is a *ParseError.
+// Every error is a *ParseError. Of a JSON export it returns the measures'
+// sheet fields only; ParseDump and Store.Restore bring back everything.
 func Parse(name string, data []byte, opt Options) ([]commands.Measure, Format, error) {
 	f, err := Detect(data)
 	if err != nil {
@@ -136,6 +140,12 @@ func Parse(name string, data []byte, opt Options) ([]commands.Measure, Format, e
 			return nil, f, err
 		}
 		return []commands.Measure{m}, f, nil
+	case FormatJSON:
+		d, err := ParseDump(name, data)
+		if err != nil {
+			return nil, f, err
+		}
+		return dumpMeasures(d), f, nil
 	default:
 		ms, err := ParseCSV(name, data, opt)
 		if err != nil {

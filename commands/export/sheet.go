@@ -1,0 +1,314 @@
+package export
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/klimabot/klimabot/commands"
+)
+
+// The labels of the measure-sheet format, as the Hilden plan writes them.
+// They stay German whatever the document's language: the sheet is the
+// plan's own format, and klimabot's sheet importer reads these labels.
+const (
+	sheetResponsible = "Initiator/Zuständigkeit"
+	sheetTargetGroup = "Zielgruppe"
+	sheetObjective   = "Zielsetzung der Maßnahme"
+	sheetDescription = "Beschreibung der Maßnahme"
+	sheetSteps       = "Umsetzungsempfehlung/Umsetzungsschritte"
+	sheetStatus      = "Aktueller Status/Fortschritt"
+	sheetTimeline    = "Zeitachse"
+	sheetCostHead    = "Gesamtkosten/Finanzierungsansatz"
+	sheetCosts       = "Kosten"
+	sheetRunning     = "Laufende Kosten pro Jahr"
+	sheetFunding     = "Fördermöglichkeiten"
+	sheetStaff       = "Zusätzliche Personalstellen"
+)
+
+// sheetColumns is the width of the sheet's tab-separated rows.
+const sheetColumns = 6
+
+// sheetEntries caps the progress lines appended to a sheet's status.
+const sheetEntries = 10
+
+// Folded labels the sheet importer knows (commands/importer sheetLabels):
+// a section titled so cannot be written as a row of its own.
+var (
+	stepLabels = map[string]bool{
+		"umsetzungsempfehlungumsetzungsschritte": true, "umsetzungsschritte": true, "umsetzungsempfehlung": true,
+	}
+	costHeadLabels = map[string]bool{
+		"gesamtkostenfinanzierungsansatz": true, "gesamtkosten": true, "finanzierungsansatz": true,
+	}
+	otherLabels = map[string]bool{
+		"initiatorzustaendigkeit": true, "zustaendigkeit": true, "initiator": true, "verantwortlich": true,
+		"verantwortlichkeit": true, "zielgruppe": true, "zielgruppen": true, "zielsetzungdermassnahme": true,
+		"zielsetzung": true, "beschreibungdermassnahme": true, "beschreibung": true,
+		"aktuellerstatusfortschritt": true, "aktuellerstatus": true, "aktuellerstand": true, "status": true,
+		"fortschritt": true, "zeitachse": true, "zeitplan": true, "kosten": true, "laufendekostenprojahr": true,
+		"laufendekosten": true, "foerdermoeglichkeiten": true, "foerdermittel": true,
+		"zusaetzlichepersonalstellen": true, "personalstellen": true,
+	}
+)
+
+// labelFold folds a label the way the sheet importer matches labels:
+// lower case, umlauts spelt out, only letters and digits.
+func labelFold(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		switch r {
+		case 'ä':
+			b.WriteString("ae")
+		case 'ö':
+			b.WriteString("oe")
+		case 'ü':
+			b.WriteString("ue")
+		case 'ß':
+			b.WriteString("ss")
+		default:
+			if unicode.IsLetter(r) || unicode.IsDigit(r) {
+				b.WriteRune(r)
+			}
+		}
+	}
+	return b.String()
+}
+
+// SheetNeedsCode reports whether a sheet of the measure with this code must
+// be imported with --code: the importer takes the first word of a sheet's
+// first line as its code only when it holds a digit ("F.019", "KA-3"), so a
+// code such as "aufruf-lateinamerikanische-kommunen" is not written there.
+func SheetNeedsCode(code string) bool { return !strings.ContainsFunc(code, unicode.IsDigit) }
+
+// Sheet writes one measure in the measure-sheet format of the climate
+// action plan (the structure of seed F.019): the "CODE Title" line, label
+// rows with single-line values beside them and long fields on the following
+// lines, the numbered step list, the two timeline rows (steps per year), the
+// cost rows, running costs, funding, staff, then further sections as
+// "Title<TAB>text" rows.
+//
+// It carries today's state in the status field only: after the status text
+// come a line with the steps done (each with its done date) and the
+// progress entries since Options.Since (at most ten, oldest first). Step
+// texts stay as they are, so the sheet importer reads back the code, title,
+// every field, the sections and the step texts and years; the status then
+// holds the original text followed by those lines. What the format cannot
+// hold: a step's exact planned date (the timeline keeps its year), line
+// breaks inside a step text, the partnership label, and done states,
+// deadlines and entries as data (use the JSON export for a backup).
+func Sheet(w io.Writer, m commands.DumpMeasure, o Options) error {
+	var b strings.Builder
+	row := func(cells ...string) {
+		for len(cells) < sheetColumns {
+			cells = append(cells, "")
+		}
+		b.WriteString(strings.Join(cells, "\t") + "\n")
+	}
+	lines := func(s string) {
+		for _, l := range strings.Split(s, "\n") {
+			if l = cleanCell(l); l != "" {
+				row(l)
+			}
+		}
+	}
+	long := func(label, value string) {
+		row(label)
+		lines(value)
+	}
+
+	var stepIntro, costExtra *commands.Section
+	var others []commands.Section
+	for i := range m.Sections {
+		s := &m.Sections[i]
+		switch k := labelFold(s.Title); {
+		case stepLabels[k] && stepIntro == nil:
+			stepIntro = s
+		case costHeadLabels[k] && costExtra == nil:
+			costExtra = s
+		default:
+			others = append(others, *s)
+		}
+	}
+
+	b.WriteString("\n")
+	if SheetNeedsCode(m.Code) {
+		b.WriteString(cleanCell(m.Title) + "\n")
+	} else {
+		b.WriteString(cleanCell(m.Code+" "+m.Title) + "\n")
+	}
+	b.WriteString("\n")
+	row(sheetResponsible, cleanCell(m.Responsible))
+	row(sheetTargetGroup, cleanCell(m.TargetGroup))
+	long(sheetObjective, m.Objective)
+	long(sheetDescription, m.Description)
+
+	stepsLabel := sheetSteps
+	var after string
+	if stepIntro != nil {
+		stepsLabel = stepIntro.Title
+		parts := strings.SplitN(stepIntro.Body, "\n", 2)
+		row(stepsLabel)
+		lines(parts[0])
+		if len(parts) == 2 {
+			after = cleanCell(parts[1])
+		}
+	} else {
+		row(stepsLabel)
+	}
+	if len(m.Steps) > 0 || after != "" {
+		var list strings.Builder
+		list.WriteString(`<ol style="list-style-type: none">`)
+		for _, s := range m.Steps {
+			list.WriteString(" " + strconv.Itoa(s.Number) + ". " + escapeStep(s.Text))
+		}
+		list.WriteString(" </ol>")
+		if after != "" {
+			list.WriteString(" " + after)
+		}
+		row(list.String())
+	}
+
+	row(sheetStatus)
+	lines(m.Status)
+	for _, l := range sheetStatusLines(m, o) {
+		row(l)
+	}
+
+	row(sheetTimeline)
+	if refs, years := timelineRows(m.Steps); len(refs) > 0 {
+		row(append([]string{""}, refs...)...)
+		row(append([]string{""}, years...)...)
+	}
+
+	costLabel := sheetCostHead
+	if costExtra != nil {
+		costLabel = costExtra.Title
+	}
+	row(costLabel)
+	row("", "Soll", "", "", "Ist")
+	if costExtra != nil {
+		lines(costExtra.Body)
+	}
+	row(sheetCosts, cleanCell(m.CostsPlanned), "", "", cleanCell(m.CostsActual))
+	long(sheetRunning, m.RunningCosts)
+	long(sheetFunding, m.Funding)
+	long(sheetStaff, m.Staff)
+
+	for _, s := range others {
+		body := strings.Split(s.Body, "\n")
+		first, rest := "", body
+		for len(rest) > 0 && first == "" {
+			first, rest = cleanCell(rest[0]), rest[1:]
+		}
+		if first == "" {
+			continue
+		}
+		row(sectionTitle(s.Title), first)
+		for _, l := range rest {
+			if l = cleanCell(l); l != "" {
+				row(l)
+			}
+		}
+	}
+	if _, err := io.WriteString(w, b.String()); err != nil {
+		return fmt.Errorf("write sheet: %w", err)
+	}
+	return nil
+}
+
+// sheetStatusLines are today's state, appended to the status field: the
+// steps done with their dates, then the progress entries since o.since().
+func sheetStatusLines(m commands.DumpMeasure, o Options) []string {
+	var out []string
+	var done []string
+	for _, s := range m.Steps {
+		if s.Done {
+			done = append(done, o.msg("export.sheet.step_done", commands.Data{"Step": s.Number, "Date": o.date(o.day(s.DoneAt))}))
+		}
+	}
+	if len(m.Steps) > 0 {
+		line := o.msg("export.sheet.state", commands.Data{"Date": o.date(o.today()), "Steps": o.L.StepsDone(len(done), len(m.Steps))})
+		if len(done) > 0 {
+			line += " (" + strings.Join(done, ", ") + ")"
+		}
+		line += "."
+		out = append(out, cleanCell(line))
+	}
+	entries := o.entriesSince(m, o.since())
+	if len(entries) > sheetEntries {
+		entries = entries[len(entries)-sheetEntries:]
+	}
+	for _, e := range entries {
+		out = append(out, cleanCell(o.msg("export.md.entry", commands.Data{
+			"Date": o.date(o.day(e.CreatedAt)), "Name": personName(e.Author), "Text": oneLine(e.Text),
+		})))
+	}
+	return out
+}
+
+// timelineRows returns the timeline's cells: each column names a run of
+// consecutive steps planned for one year ("1", "3 & 4", "7 - 9"), and the
+// year row leaves a cell empty where the year repeats, as the plan does.
+func timelineRows(steps []commands.Step) (refs, years []string) {
+	type run struct{ from, to, year int }
+	var runs []run
+	for _, s := range steps {
+		year := s.PlannedYear
+		if year == 0 && !s.PlannedDate.IsZero() {
+			year = s.PlannedDate.Year
+		}
+		if year <= 0 {
+			continue
+		}
+		if n := len(runs); n > 0 && runs[n-1].year == year && runs[n-1].to == s.Number-1 {
+			runs[n-1].to = s.Number
+			continue
+		}
+		runs = append(runs, run{s.Number, s.Number, year})
+	}
+	prev := 0
+	for _, r := range runs {
+		switch {
+		case r.from == r.to:
+			refs = append(refs, strconv.Itoa(r.from))
+		case r.to == r.from+1:
+			refs = append(refs, strconv.Itoa(r.from)+" & "+strconv.Itoa(r.to))
+		default:
+			refs = append(refs, strconv.Itoa(r.from)+" - "+strconv.Itoa(r.to))
+		}
+		if r.year == prev {
+			years = append(years, "")
+		} else {
+			years = append(years, strconv.Itoa(r.year))
+		}
+		prev = r.year
+	}
+	return refs, years
+}
+
+// cleanCell makes s one cell: no tabs, no line breaks, single spaces.
+func cleanCell(s string) string { return oneLine(s) }
+
+// escapeStep writes a step text inside the <ol> list, where the importer
+// unescapes HTML entities and drops <li> tags.
+var stepEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+
+func escapeStep(s string) string { return stepEscaper.Replace(oneLine(s)) }
+
+// sectionTitle makes a section title readable as a label row by the
+// importer: at most 60 characters, not ending in a sentence mark, not a
+// known field label.
+func sectionTitle(t string) string {
+	t = cleanCell(t)
+	if r := []rune(t); len(r) > 60 {
+		t = strings.TrimSpace(string(r[:60]))
+	}
+	t = strings.TrimRight(t, ".!?: ")
+	if t == "" || otherLabels[labelFold(t)] || stepLabels[labelFold(t)] || costHeadLabels[labelFold(t)] {
+		t = "Notiz " + t
+	}
+	return t
+}
