@@ -196,41 +196,14 @@ func (r *Reminders) RunOnce(ctx context.Context) (posted int, err error) {
 // its deadlines that reached a stage, and the stale-measure nudges. A
 // message that cannot be posted is released and tried at the next pass.
 func (r *Reminders) Pass(ctx context.Context, ch commands.Channel) (posted int, err error) {
-	loc := r.zone(ch)
-	today := commands.Today(r.now(), loc)
-	ids, err := r.followed(ctx, ch)
-	if err != nil {
-		return 0, err
-	}
-	if !ch.FollowAll && len(ids) == 0 {
-		return 0, nil
-	}
-	q := commands.DeadlineQuery{Until: today.AddDays(14)}
-	if !ch.FollowAll {
-		q.MeasureIDs = ids
-	}
-	ds, err := r.Store.Deadlines(ctx, q)
-	if err != nil {
-		return 0, fmt.Errorf("deadlines: %w", err)
-	}
-	sent, err := r.Store.SentStages(ctx, ch.ID)
-	if err != nil {
-		return 0, fmt.Errorf("sent stages: %w", err)
-	}
+	today := commands.Today(r.now(), r.zone(ch))
+	plan, err := r.plan(ctx, ch, today)
 	var errs []error
-	for _, rem := range commands.PlanReminders(ch.ID, ds, sent, today) {
-		if err := r.send(ctx, ch, rem, today); err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		posted++
-	}
-	nudges, err := r.planNudges(ctx, ch, ids, sent, loc, today)
 	if err != nil {
 		errs = append(errs, err)
 	}
-	for _, n := range nudges {
-		if err := r.send(ctx, ch, n, today); err != nil {
+	for _, rem := range plan {
+		if err := r.send(ctx, ch, rem, today); err != nil {
 			errs = append(errs, err)
 			continue
 		}
@@ -239,32 +212,31 @@ func (r *Reminders) Pass(ctx context.Context, ch commands.Channel) (posted int, 
 	return posted, errors.Join(errs...)
 }
 
-// followed returns the ids of the measures ch follows (all measures for a
-// channel that follows all).
-func (r *Reminders) followed(ctx context.Context, ch commands.Channel) ([]int64, error) {
-	if ch.FollowAll {
-		ms, err := r.Store.ListMeasures(ctx, "", 0)
-		if err != nil {
-			return nil, fmt.Errorf("list measures: %w", err)
-		}
-		ids := make([]int64, len(ms))
-		for i, m := range ms {
-			ids[i] = m.ID
-		}
-		return ids, nil
+// plan decides what a pass in ch posts on day today: deadline reminders,
+// then stale nudges. It reads the store and posts nothing.
+func (r *Reminders) plan(ctx context.Context, ch commands.Channel, today commands.Date) ([]commands.Reminder, error) {
+	ids, err := r.Store.FollowedMeasureIDs(ctx, ch)
+	if err != nil {
+		return nil, err
 	}
-	var ids []int64
-	for _, code := range ch.Follows {
-		m, err := r.Store.Measure(ctx, code)
-		if commands.ErrorCode(err) == commands.ENOTFOUND {
-			continue
-		}
-		if err != nil {
-			return nil, fmt.Errorf("measure %s: %w", code, err)
-		}
-		ids = append(ids, m.ID)
+	if !ch.FollowAll && len(ids) == 0 {
+		return nil, nil
 	}
-	return ids, nil
+	q := commands.DeadlineQuery{Until: today.AddDays(14)}
+	if !ch.FollowAll {
+		q.MeasureIDs = ids
+	}
+	ds, err := r.Store.Deadlines(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("deadlines: %w", err)
+	}
+	sent, err := r.Store.SentStages(ctx, ch.ID)
+	if err != nil {
+		return nil, fmt.Errorf("sent stages: %w", err)
+	}
+	plan := commands.PlanReminders(ch.ID, ds, sent, today)
+	nudges, err := r.planNudges(ctx, ch, ids, sent, r.zone(ch), today)
+	return append(plan, nudges...), err
 }
 
 // nudgeKey is the sent-reminders key of a measure's stale nudge; its "due"
@@ -278,7 +250,11 @@ func (r *Reminders) planNudges(ctx context.Context, ch commands.Channel, ids []i
 	if stale <= 0 {
 		stale = commands.DefaultStaleDays
 	}
-	last, err := r.Store.LastProgress(ctx, ids)
+	var all []int64 // nil: every measure, one query without a list of ids
+	if !ch.FollowAll {
+		all = ids
+	}
+	last, err := r.Store.LastProgress(ctx, all)
 	if err != nil {
 		return nil, fmt.Errorf("last progress: %w", err)
 	}

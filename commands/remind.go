@@ -168,8 +168,11 @@ type ReminderStore interface {
 	// SetLastTick stores when a channel's schedule last ran.
 	SetLastTick(ctx context.Context, channelID string, t time.Time) error
 	// LastProgress returns per measure the time of its newest progress entry,
-	// or of its import when it has none.
+	// or of its import when it has none; nil ids means every measure.
 	LastProgress(ctx context.Context, measureIDs []int64) (map[int64]time.Time, error)
+	// FollowedMeasureIDs returns the ids of the measures ch follows (all
+	// measures when it follows all).
+	FollowedMeasureIDs(ctx context.Context, ch Channel) ([]int64, error)
 	// CompleteDeadline marks a deadline (by Key) done by p, and the step it
 	// belongs to, and appends note, in one transaction; changed is false
 	// when it was already done.

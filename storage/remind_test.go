@@ -198,3 +198,26 @@ func TestLastProgress(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func TestFollowedMeasureIDs(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	second := f019()
+	second.Code, second.Title = "F.020", "Zweite"
+	mustImport(t, db, f019(), second)
+	m := mustMeasure(t, db, "F.020")
+	ch := commands.Channel{ID: "C1", TimeZone: "Europe/Berlin", Schedule: commands.DefaultSchedule, StaleDays: 60, Follows: []string{"F.020"}}
+	if err := db.SaveChannel(ctx, ch); err != nil {
+		t.Fatal(err)
+	}
+	if ids, err := db.FollowedMeasureIDs(ctx, ch); err != nil || !slices.Equal(ids, []int64{m.ID}) {
+		t.Errorf("follows = %v, %v", ids, err)
+	}
+	ch.FollowAll = true
+	if ids, err := db.FollowedMeasureIDs(ctx, ch); err != nil || len(ids) != 2 {
+		t.Errorf("follow all = %v, %v", ids, err)
+	}
+	if last, err := db.LastProgress(ctx, nil); err != nil || len(last) != 2 {
+		t.Errorf("LastProgress(nil) = %v, %v", last, err)
+	}
+}
