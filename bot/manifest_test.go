@@ -11,11 +11,14 @@ import (
 	"unicode/utf8"
 )
 
-// The scopes and events of SLACK.md ("Scopes for the manifest"), exactly.
+// The scopes and events of SLACK.md ("Scopes for the manifest"), exactly,
+// plus files:write: `/klima report` and `/klima timeline` upload their
+// documents (commands.File) to the channel.
 var (
 	wantScopes = []string{
 		"commands", "chat:write", "chat:write.public", "users:read", "channels:read",
 		"groups:read", "channels:history", "groups:history", "im:history", "app_mentions:read",
+		"files:write",
 	}
 	wantEvents = []string{"app_mention", "message.channels", "message.groups", "message.im", "app_home_opened"}
 )

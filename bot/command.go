@@ -1,0 +1,130 @@
+package bot
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/klimabot/klimabot/commands"
+)
+
+// handleSlashCommand is the one path of a slash command, however it came
+// (HTTP form or Socket Mode envelope). It returns the acknowledgement: the
+// ephemeral answer when the work finished within Config.Budget, else nil —
+// acknowledge empty then, and the answer goes to response_url when it is
+// ready. then must be called once the acknowledgement was sent: it posts
+// the announcement of log and done (after the ack, so the caller's answer
+// is never held up by it) or, for late work, the answer and announcement.
+func (b *Bot) handleSlashCommand(cmd slack.SlashCommand) (ack *slack.Msg, then func()) {
+	done := make(chan commands.Reply, 1)
+	req := commands.Request{
+		User:      commands.Person{ID: cmd.UserID, Name: cmd.UserName},
+		ChannelID: cmd.ChannelID,
+		Text:      cmd.Text,
+	}
+	// The work runs on the bot's context, not the request's: when it takes
+	// longer than the budget it must go on after the acknowledgement.
+	b.goWork("command", func(ctx context.Context) { done <- b.execute(ctx, req) })
+	timer := time.NewTimer(b.cfg.Budget)
+	defer timer.Stop()
+	select {
+	case r := <-done:
+		return b.ephemeral(r), func() {
+			b.goAnnounce(r.Announce)
+			b.goUpload(cmd, r)
+		}
+	case <-timer.C:
+		b.log.Info("slow command: acknowledged empty, answering through response_url",
+			"user", cmd.UserID, "channel", cmd.ChannelID, "budget", b.cfg.Budget)
+		return nil, func() { b.goLateAnswer(cmd, done) }
+	}
+}
+
+// goUpload uploads a slash command's documents to its channel in the
+// background; a failure is told to the caller through response_url.
+func (b *Bot) goUpload(cmd slack.SlashCommand, r commands.Reply) {
+	if !hasFiles(r) {
+		return
+	}
+	b.goWork("upload", func(ctx context.Context) { b.uploadSlashFiles(ctx, cmd, r) })
+}
+
+func (b *Bot) uploadSlashFiles(ctx context.Context, cmd slack.SlashCommand, r commands.Reply) {
+	b.uploadFiles(ctx, cmd.ChannelID, "", r, func(note commands.Reply) {
+		b.respondOrLog(ctx, cmd.ResponseURL, *b.ephemeral(note))
+	})
+}
+
+// goLateAnswer waits for work that missed the budget and posts its answer
+// to response_url, then its announcement and documents.
+func (b *Bot) goLateAnswer(cmd slack.SlashCommand, done <-chan commands.Reply) {
+	b.goWork("late answer", func(ctx context.Context) {
+		var r commands.Reply
+		select {
+		case r = <-done:
+		case <-ctx.Done():
+			b.log.Error("command gave up", "err", ctx.Err())
+			return
+		}
+		b.respondOrLog(ctx, cmd.ResponseURL, *b.ephemeral(r))
+		b.announce(ctx, r.Announce)
+		if hasFiles(r) {
+			b.uploadSlashFiles(ctx, cmd, r)
+		}
+	})
+}
+
+// respondOrLog posts msg to responseURL, logging a failure.
+func (b *Bot) respondOrLog(ctx context.Context, responseURL string, msg slack.Msg) {
+	if responseURL == "" {
+		b.log.Error("answer lost: no response_url")
+		return
+	}
+	if err := b.Respond(ctx, responseURL, msg); err != nil {
+		b.log.Error("answer not delivered to response_url", "err", err)
+	}
+}
+
+// goAnnounce posts an announcement in the background, if there is one.
+func (b *Bot) goAnnounce(a *commands.Announcement) {
+	if a == nil {
+		return
+	}
+	b.goWork("announce", func(ctx context.Context) { b.announce(ctx, a) })
+}
+
+// execute runs one command with the caller's Slack locale (cached, or
+// fetched within LocaleTimeout) and name (Slack's real name when known:
+// a slash command only brings the handle), and counts it.
+func (b *Bot) execute(ctx context.Context, req commands.Request) commands.Reply {
+	start := time.Now()
+	u, _ := b.user(ctx, req.User.ID, true)
+	if b.fresh(u) {
+		req.Locale = u.Locale
+	}
+	if u.Name != "" {
+		req.User.Name = u.Name
+	}
+	r := b.svc.Execute(ctx, req)
+	b.countCommand(req.Text, r, time.Since(start))
+	return r
+}
+
+// countCommand records a command in the metrics.
+func (b *Bot) countCommand(text string, r commands.Reply, took time.Duration) {
+	name := "unknown"
+	if cmd, err := commands.Parse(text); err == nil && cmd.Name != "" {
+		name = cmd.Name
+	}
+	outcome := "ok"
+	if r.Err != nil {
+		outcome = r.Err.Code
+	}
+	b.metrics.Commands.WithLabelValues(name, outcome).Inc()
+	b.metrics.CommandSeconds.Observe(took.Seconds())
+}
+
+// slackUnescape undoes Slack's escaping of &, < and > in message text.
+var slackUnescape = strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">")

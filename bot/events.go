@@ -1,0 +1,220 @@
+package bot
+
+import (
+	"context"
+	"strings"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+
+	"github.com/klimabot/klimabot/commands"
+)
+
+// ThreadReply is a person's reply in the thread of a bot message about a
+// measure, after it was stored as a progress entry.
+type ThreadReply struct {
+	ChannelID   string
+	ThreadTS    string // the bot message's ts
+	TS          string // the reply's ts
+	UserID      string
+	Text        string
+	MeasureID   int64
+	MeasureCode string
+	Lang        string // the replier's language
+}
+
+// ThreadReplyFunc is called for each thread reply that became a progress
+// entry. The reminders code hooks in here to offer the done button when a
+// reply says it is done ("erledigt", "hotovo", "hecho", "listo").
+type ThreadReplyFunc func(ctx context.Context, r ThreadReply)
+
+// OnThreadReply sets the function called after a thread reply was stored.
+func (b *Bot) OnThreadReply(fn ThreadReplyFunc) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.threadHook = fn
+}
+
+// dispatchEvent counts an Events API event and handles it after the
+// acknowledgement, in the background. Retries are logged; the store's
+// event_id record drops any delivery of an event already handled.
+func (b *Bot) dispatchEvent(eventID string, retry int, reason string, ev slackevents.EventsAPIEvent) {
+	typ := ev.InnerEvent.Type
+	b.metrics.Events.WithLabelValues(typ).Inc()
+	if retry > 0 {
+		b.log.Info("event delivered again by Slack", "event_id", eventID, "type", typ, "retry", retry, "reason", reason)
+	}
+	b.goWork("event "+typ, func(ctx context.Context) { b.handleEvent(ctx, eventID, ev) })
+}
+
+// handleEvent handles one event. Events the bot does not act on are
+// dropped before the store records their id, so ordinary channel chatter
+// writes nothing.
+func (b *Bot) handleEvent(ctx context.Context, eventID string, ev slackevents.EventsAPIEvent) {
+	switch e := ev.InnerEvent.Data.(type) {
+	case *slackevents.AppMentionEvent:
+		if b.fromBot(e.User, e.BotID) || e.User == "" {
+			return
+		}
+		if b.firstDelivery(ctx, eventID) {
+			b.handleMention(ctx, e)
+		}
+	case *slackevents.MessageEvent:
+		measureID, ok := b.threadMeasure(ctx, e)
+		if ok && b.firstDelivery(ctx, eventID) {
+			b.handleThreadReply(ctx, e, measureID)
+		}
+	case *slackevents.AppHomeOpenedEvent:
+		if e.Tab == "home" && e.User != "" && b.firstDelivery(ctx, eventID) {
+			b.publishHome(ctx, e.User)
+		}
+	}
+}
+
+// firstDelivery records the event id and reports whether it is new. An
+// event without an id is handled (there is nothing to dedupe on).
+func (b *Bot) firstDelivery(ctx context.Context, eventID string) bool {
+	if eventID == "" {
+		return true
+	}
+	first, err := b.store.MarkEventProcessed(ctx, eventID)
+	if err != nil {
+		b.log.Error("record event", "event_id", eventID, "err", err)
+		return false // better missed than done twice; Slack shows the person no answer
+	}
+	if !first {
+		b.log.Info("event already handled", "event_id", eventID)
+	}
+	return first
+}
+
+// fromBot reports whether a message comes from a bot or from klimabot
+// itself: those are never answered, or the bot would talk to itself.
+func (b *Bot) fromBot(userID, botID string) bool {
+	return botID != "" || (userID != "" && userID == b.BotUserID())
+}
+
+// mentionOf reports whether text mentions the bot.
+func (b *Bot) mentionOf(text string) bool {
+	id := b.BotUserID()
+	return id != "" && strings.Contains(text, "<@"+id)
+}
+
+// stripMention removes the mentions of the bot ("<@U123>" or
+// "<@U123|klimabot>") from a mention's text, leaving the command.
+func (b *Bot) stripMention(text string) string {
+	id := b.BotUserID()
+	if id == "" {
+		return strings.TrimSpace(text)
+	}
+	for {
+		i := strings.Index(text, "<@"+id)
+		if i < 0 {
+			break
+		}
+		rest := text[i+2+len(id):]
+		if rest != "" && rest[0] != '>' && rest[0] != '|' {
+			break // another user whose id starts like ours
+		}
+		j := strings.IndexByte(rest, '>')
+		if j < 0 {
+			break
+		}
+		text = text[:i] + " " + rest[j+1:]
+	}
+	return strings.TrimSpace(text)
+}
+
+// handleMention runs "@klimabot status F.019" like /klima status F.019 and
+// answers in the thread of the mention (a new thread under it when it was
+// not in one), visible to the caller only, like the slash command's answer.
+// A log or done also announces in the channel, like the slash command; a
+// report or timeline is uploaded into the thread.
+func (b *Bot) handleMention(ctx context.Context, e *slackevents.AppMentionEvent) {
+	r := b.execute(ctx, commands.Request{
+		User:      commands.Person{ID: e.User},
+		ChannelID: e.Channel,
+		Text:      b.stripMention(e.Text),
+	})
+	thread := e.ThreadTimeStamp
+	if thread == "" {
+		thread = e.TimeStamp
+	}
+	opts := append(b.replyOptions(r), slack.MsgOptionTS(thread))
+	if err := b.postEphemeral(ctx, e.Channel, e.User, opts...); err != nil {
+		b.log.Warn("mention not answered", "channel", e.Channel, "user", e.User, "err", err)
+	}
+	b.announce(ctx, r.Announce)
+	b.uploadFiles(ctx, e.Channel, thread, r, func(note commands.Reply) {
+		opts := append(b.replyOptions(note), slack.MsgOptionTS(thread))
+		if err := b.postEphemeral(ctx, e.Channel, e.User, opts...); err != nil {
+			b.log.Warn("upload failure not shown", "channel", e.Channel, "err", err)
+		}
+	})
+}
+
+// threadMeasure returns the measure a message is about when it is a
+// person's reply in the thread of a bot message recorded for a measure.
+// Everything else is ignored: bots (klimabot included), any subtype
+// (edits, deletions, joins, broadcasts), top-level messages, mentions of
+// the bot (they come as app_mention too) and threads of other messages.
+func (b *Bot) threadMeasure(ctx context.Context, e *slackevents.MessageEvent) (int64, bool) {
+	if e.SubType != "" || b.fromBot(e.User, e.BotID) || e.User == "" || e.Channel == "" {
+		return 0, false
+	}
+	if e.ThreadTimeStamp == "" || e.ThreadTimeStamp == e.TimeStamp || b.mentionOf(e.Text) {
+		return 0, false
+	}
+	id, ok, err := b.store.MeasureForMessage(ctx, e.Channel, e.ThreadTimeStamp)
+	if err != nil {
+		b.log.Error("look up thread", "channel", e.Channel, "thread_ts", e.ThreadTimeStamp, "err", err)
+		return 0, false
+	}
+	return id, ok
+}
+
+// handleThreadReply stores a thread reply as a progress entry of the
+// thread's measure, in the replier's words, and acknowledges it in the
+// thread in the replier's language. The entry is not announced in the
+// channel again: the thread already shows it, and the acknowledgement
+// says it was logged. A refusal (the channel does not follow the measure)
+// goes to the replier alone.
+func (b *Bot) handleThreadReply(ctx context.Context, e *slackevents.MessageEvent, measureID int64) {
+	code, err := b.store.MeasureCode(ctx, measureID)
+	if err != nil {
+		b.log.Error("measure of thread", "measure_id", measureID, "err", err)
+		return
+	}
+	u, _ := b.user(ctx, e.User, true)
+	req := commands.Request{User: commands.Person{ID: e.User, Name: u.Name}, ChannelID: e.Channel}
+	text := slackUnescape.Replace(e.Text)
+	r := b.svc.LogEntry(ctx, req, code, text, commands.SourceThread)
+	outcome := "ok"
+	if r.Err != nil {
+		outcome = r.Err.Code
+	}
+	b.metrics.Commands.WithLabelValues("thread_reply", outcome).Inc()
+	if r.Err != nil {
+		opts := append(b.replyOptions(r), slack.MsgOptionTS(e.ThreadTimeStamp))
+		if err := b.postEphemeral(ctx, e.Channel, e.User, opts...); err != nil {
+			b.log.Warn("thread reply refusal not shown", "channel", e.Channel, "err", err)
+		}
+		return
+	}
+	ack := commands.Reply{Lang: r.Lang, Parts: []commands.Part{
+		commands.Paragraph{Text: commands.Msg("bot.thread_logged", commands.Data{"Code": code})},
+	}}
+	opts := append(b.replyOptions(ack), slack.MsgOptionTS(e.ThreadTimeStamp))
+	if _, err := b.PostMessage(ctx, e.Channel, opts...); err != nil {
+		b.log.Warn("thread reply not acknowledged", "channel", e.Channel, "err", err)
+	}
+	b.mu.RLock()
+	hook := b.threadHook
+	b.mu.RUnlock()
+	if hook != nil {
+		hook(ctx, ThreadReply{
+			ChannelID: e.Channel, ThreadTS: e.ThreadTimeStamp, TS: e.TimeStamp, UserID: e.User,
+			Text: text, MeasureID: measureID, MeasureCode: code, Lang: r.Lang,
+		})
+	}
+}
