@@ -30,6 +30,10 @@ Usage:
   klimabot console   [--db PATH] [--user ID] [--channel ID] [--lang L] [--files DIR]
                                                   run /klima commands, one per line (piped or typed);
                                                   --files saves the reports and timelines of answers
+  klimabot serve     [--db PATH] [--addr ADDR] [--admins IDS]
+                                                  the Slack bot: HTTP, or Socket Mode with SLACK_APP_TOKEN;
+                                                  needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET or SLACK_APP_TOKEN
+                                                  (also SLACK_API_URL, KLIMABOT_ADDR default :8080, KLIMABOT_ADMINS)
   klimabot import    [--db PATH] [--code CODE] FILE...
                                                   read measure sheets, calls, CSV catalogues and JSON exports
                                                   (a JSON export restores everything into an empty database)
@@ -58,6 +62,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runConsole(ctx, e, args[1:])
 	case "import":
 		return runImport(ctx, e, args[1:])
+	case "serve":
+		return runServe(ctx, e, args[1:])
 	case "export":
 		return runExport(ctx, e, args[1:])
 	case "backup":

@@ -1,0 +1,218 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/klimabot/klimabot/bot"
+)
+
+// reminderScheduler runs the reminder scheduler beside the bot during
+// `klimabot serve`: started after the bot (auth.test passed) and before the
+// HTTP server and Socket Mode, it must return when ctx ends (nil then). The
+// reminders code sets it from an init function; nil runs no scheduler.
+var reminderScheduler func(ctx context.Context, a *app, b *bot.Bot) error
+
+// serveListening, when set, is told the address the HTTP server listens on
+// (KLIMABOT_ADDR may ask for port 0); tests use it.
+var serveListening func(addr string)
+
+// shutdownTimeout is how long serve lets in-flight requests and the work
+// after acknowledgements finish when it is asked to stop.
+const shutdownTimeout = 15 * time.Second
+
+// serveConfig is what `serve` needs beyond config.
+type serveConfig struct {
+	BotToken      string // SLACK_BOT_TOKEN
+	SigningSecret string // SLACK_SIGNING_SECRET
+	AppToken      string // SLACK_APP_TOKEN
+	APIURL        string // SLACK_API_URL
+	Addr          string // KLIMABOT_ADDR
+}
+
+func loadServeConfig(getenv func(string) string) serveConfig {
+	c := serveConfig{
+		BotToken:      strings.TrimSpace(getenv("SLACK_BOT_TOKEN")),
+		SigningSecret: strings.TrimSpace(getenv("SLACK_SIGNING_SECRET")),
+		AppToken:      strings.TrimSpace(getenv("SLACK_APP_TOKEN")),
+		APIURL:        strings.TrimSpace(getenv("SLACK_API_URL")),
+		Addr:          strings.TrimSpace(getenv("KLIMABOT_ADDR")),
+	}
+	if c.APIURL == "" {
+		c.APIURL = bot.DefaultAPIURL
+	}
+	if c.Addr == "" {
+		c.Addr = ":8080"
+	}
+	return c
+}
+
+// validate checks the Slack settings; each error is one line naming the
+// setting and saying how to fix it.
+func (c *serveConfig) validate() error {
+	switch {
+	case c.BotToken == "":
+		return usageErr("SLACK_BOT_TOKEN is not set: copy the Bot User OAuth Token (xoxb-…) from the Slack app's \"OAuth & Permissions\" page")
+	case !strings.HasPrefix(c.BotToken, "xoxb-"):
+		return usageErr("SLACK_BOT_TOKEN must be the bot token starting with xoxb- (not a user token xoxp- or an app-level token xapp-)")
+	case c.AppToken != "" && !strings.HasPrefix(c.AppToken, "xapp-"):
+		return usageErr("SLACK_APP_TOKEN must be an app-level token starting with xapp- (\"Basic Information\" → \"App-Level Tokens\", scope connections:write)")
+	case c.AppToken == "" && c.SigningSecret == "":
+		return usageErr("SLACK_SIGNING_SECRET is not set: copy the Signing Secret from the Slack app's \"Basic Information\" page, or set SLACK_APP_TOKEN (xapp-…) for Socket Mode")
+	}
+	u, err := url.Parse(c.APIURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return usageErr("SLACK_API_URL %q is not an http(s) URL such as https://slack.com/api/", c.APIURL)
+	}
+	if !strings.HasSuffix(c.APIURL, "/") {
+		c.APIURL += "/" // slack-go appends method names to it as they are
+	}
+	_, port, err := net.SplitHostPort(c.Addr)
+	if p, perr := strconv.Atoi(port); err != nil || perr != nil || p < 0 || p > 65535 {
+		return usageErr("KLIMABOT_ADDR %q is not a listen address such as :8080 or 127.0.0.1:8080", c.Addr)
+	}
+	return nil
+}
+
+// runServe runs the bot until ctx ends. Start order: store (migrates) →
+// translations → command core → bot (auth.test) → reminder scheduler →
+// HTTP server (always: /healthz and /metrics) and Socket Mode (with
+// SLACK_APP_TOKEN). Stop order is the reverse: the HTTP server stops
+// accepting and finishes in-flight requests, Socket Mode and the scheduler
+// stop, the work after acknowledgements finishes, the store closes last.
+//
+// Exit codes: 2 for a missing or malformed setting and for a token Slack
+// refuses (auth.test: invalid_auth …): the configuration must change; 1
+// when Slack cannot be reached or the address cannot be listened on.
+func runServe(ctx context.Context, e env, args []string) error {
+	cfg, err := loadConfig(e.getenv)
+	if err != nil {
+		return err
+	}
+	sc := loadServeConfig(e.getenv)
+	fs := newFlags(e, "serve")
+	fs.StringVar(&cfg.DB, "db", cfg.DB, "database file (KLIMABOT_DB)")
+	fs.StringVar(&cfg.Language, "language", cfg.Language, "default language: de, cs, es or en (KLIMABOT_LANGUAGE)")
+	fs.StringVar(&cfg.TimeZone, "timezone", cfg.TimeZone, "default time zone of channels (KLIMABOT_TIMEZONE)")
+	admins := fs.String("admins", strings.Join(cfg.Admins, ","), "Slack user ids of administrators, comma-separated (KLIMABOT_ADMINS)")
+	fs.StringVar(&sc.Addr, "addr", sc.Addr, "HTTP listen address (KLIMABOT_ADDR)")
+	fs.StringVar(&sc.BotToken, "slack-bot-token", sc.BotToken, "bot token xoxb-… (SLACK_BOT_TOKEN; prefer the environment)")
+	fs.StringVar(&sc.SigningSecret, "slack-signing-secret", sc.SigningSecret, "signing secret (SLACK_SIGNING_SECRET; prefer the environment)")
+	fs.StringVar(&sc.AppToken, "slack-app-token", sc.AppToken, "app-level token xapp-… for Socket Mode (SLACK_APP_TOKEN; prefer the environment)")
+	fs.StringVar(&sc.APIURL, "slack-api-url", sc.APIURL, "Slack Web API base URL (SLACK_API_URL)")
+	if err := parseFlags(fs, args, &cfg); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageErr("serve: unexpected argument %q", fs.Arg(0))
+	}
+	cfg.Admins = nil
+	for _, a := range strings.Split(*admins, ",") {
+		if a = strings.TrimSpace(a); a != "" {
+			cfg.Admins = append(cfg.Admins, a)
+		}
+	}
+	if err := sc.validate(); err != nil {
+		return err
+	}
+
+	a, err := open(ctx, e, cfg, time.Now)
+	if err != nil {
+		return err
+	}
+	defer a.Close() // the store closes last
+	log := a.svc.Log
+
+	b, err := bot.New(bot.Config{
+		BotToken:      sc.BotToken,
+		AppToken:      sc.AppToken,
+		SigningSecret: sc.SigningSecret,
+		APIURL:        sc.APIURL,
+		Log:           log,
+	}, a.svc, a.db, a.bundle)
+	if err != nil {
+		return err
+	}
+	if err := b.Start(ctx); err != nil {
+		var ae *bot.AuthError
+		if errors.As(err, &ae) {
+			return usageErr("%v", err)
+		}
+		return err
+	}
+
+	ln, err := net.Listen("tcp", sc.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on KLIMABOT_ADDR %s: %w", sc.Addr, err)
+	}
+	srv := &http.Server{
+		Handler:           b.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+
+	runCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	errc := make(chan error, 3)
+	var wg sync.WaitGroup
+	if reminderScheduler != nil {
+		wg.Go(func() {
+			if err := reminderScheduler(runCtx, a, b); err != nil && runCtx.Err() == nil {
+				errc <- fmt.Errorf("reminder scheduler: %w", err)
+			}
+		})
+	}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			errc <- fmt.Errorf("http server: %w", err)
+		}
+	}()
+	mode := "http"
+	if sc.AppToken != "" {
+		mode = "socket"
+		wg.Go(func() {
+			if err := b.RunSocketMode(runCtx); err != nil {
+				errc <- err
+			}
+		})
+	}
+	log.Info("klimabot serving", "addr", ln.Addr().String(), "mode", mode, "db", cfg.DB)
+	if serveListening != nil {
+		serveListening(ln.Addr().String())
+	}
+
+	var runErr error
+	select {
+	case <-ctx.Done():
+		log.Info("shutting down")
+	case runErr = <-errc:
+		log.Error("stopping", "err", runErr)
+	}
+	shutCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutCtx); err != nil {
+		log.Warn("http server did not finish in time", "err", err)
+	}
+	stop() // Socket Mode and the scheduler
+	wg.Wait()
+	if err := b.Close(shutCtx); err != nil {
+		log.Warn("bot work cut short", "err", err)
+	}
+	var ae *bot.AuthError
+	if errors.As(runErr, &ae) {
+		return usageErr("%v", runErr)
+	}
+	return runErr
+}
