@@ -215,7 +215,7 @@ func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 			u.Locale = "" // Slack only tells the locale when asked
 		}
 		ok(map[string]any{"user": map[string]any{"id": id, "name": strings.ToLower(strings.Fields(u.Name)[0]), "real_name": u.Name, "locale": u.Locale}})
-	case "chat.postMessage", "chat.postEphemeral":
+	case "chat.postMessage", "chat.postEphemeral", "chat.update":
 		if c.Form.Get("channel") == "CGONE" {
 			fail("channel_not_found")
 			return

@@ -434,10 +434,22 @@ func (m reminderMessage) blocks(b *locales.Bundle) []slack.Block {
 	blocks := AnnouncementBlocks(m.Announcement, b)
 	l := b.For(m.Langs[0])
 	if len(m.lines) == 0 {
-		return append(blocks, Blocks([]commands.Part{m.buttons}, l)...)
+		return append(blocks, withActionsID(Blocks([]commands.Part{m.buttons}, l), "nochange:"+m.buttons[0].Value)...)
 	}
 	for i, line := range m.lines {
-		blocks = append(blocks, Blocks([]commands.Part{commands.Context{line}, m.buttons[2*i : 2*i+2]}, l)...)
+		row := m.buttons[2*i : 2*i+2]
+		blocks = append(blocks, withActionsID(Blocks([]commands.Part{commands.Context{line}, row}, l), "deadline:"+row[0].Value)...)
+	}
+	return blocks
+}
+
+// withActionsID names the actions blocks of blocks id, so that a click
+// (which reports its block_id) replaces exactly its own row of buttons.
+func withActionsID(blocks []slack.Block, id string) []slack.Block {
+	for _, blk := range blocks {
+		if ab, ok := blk.(*slack.ActionBlock); ok {
+			ab.BlockID = id
+		}
 	}
 	return blocks
 }

@@ -41,6 +41,8 @@ Usage:
                      [--out FILE] [--sep C] [--now TIME] [CODE...]
                                                   json: everything, restorable by import; csv/xlsx: one row a
                                                   measure; md: status report; sheet: measure sheet; png: timeline
+  klimabot remind    [--db PATH] [--now TIME] [--dry-run]
+                                                  one reminder pass now (or as of --now): post, or print
   klimabot backup    [--db PATH] FILE              a consistent copy of the database, safe while serving
 
 Environment: KLIMABOT_DB (default klimabot.db), KLIMABOT_LANGUAGE (de|cs|es|en, default de),
@@ -66,6 +68,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runServe(ctx, e, args[1:])
 	case "export":
 		return runExport(ctx, e, args[1:])
+	case "remind":
+		return runRemind(ctx, e, args[1:])
 	case "backup":
 		return runBackup(ctx, e, args[1:])
 	case "help", "-h", "--help":

@@ -16,12 +16,6 @@ import (
 	"github.com/klimabot/klimabot/bot"
 )
 
-// reminderScheduler runs the reminder scheduler beside the bot during
-// `klimabot serve`: started after the bot (auth.test passed) and before the
-// HTTP server and Socket Mode, it must return when ctx ends (nil then). The
-// reminders code sets it from an init function; nil runs no scheduler.
-var reminderScheduler func(ctx context.Context, a *app, b *bot.Bot) error
-
 // serveListening, when set, is told the address the HTTP server listens on
 // (KLIMABOT_ADDR may ask for port 0); tests use it.
 var serveListening func(addr string)
@@ -59,15 +53,30 @@ func loadServeConfig(getenv func(string) string) serveConfig {
 // validate checks the Slack settings; each error is one line naming the
 // setting and saying how to fix it.
 func (c *serveConfig) validate() error {
+	if err := c.validatePosting(); err != nil {
+		return err
+	}
+	switch {
+	case c.AppToken != "" && !strings.HasPrefix(c.AppToken, "xapp-"):
+		return usageErr("SLACK_APP_TOKEN must be an app-level token starting with xapp- (\"Basic Information\" → \"App-Level Tokens\", scope connections:write)")
+	case c.AppToken == "" && c.SigningSecret == "":
+		return usageErr("SLACK_SIGNING_SECRET is not set: copy the Signing Secret from the Slack app's \"Basic Information\" page, or set SLACK_APP_TOKEN (xapp-…) for Socket Mode")
+	}
+	_, port, err := net.SplitHostPort(c.Addr)
+	if p, perr := strconv.Atoi(port); err != nil || perr != nil || p < 0 || p > 65535 {
+		return usageErr("KLIMABOT_ADDR %q is not a listen address such as :8080 or 127.0.0.1:8080", c.Addr)
+	}
+	return nil
+}
+
+// validatePosting checks what posting to Slack needs: the bot token and
+// the Web API URL (klimabot remind needs no more).
+func (c *serveConfig) validatePosting() error {
 	switch {
 	case c.BotToken == "":
 		return usageErr("SLACK_BOT_TOKEN is not set: copy the Bot User OAuth Token (xoxb-…) from the Slack app's \"OAuth & Permissions\" page")
 	case !strings.HasPrefix(c.BotToken, "xoxb-"):
 		return usageErr("SLACK_BOT_TOKEN must be the bot token starting with xoxb- (not a user token xoxp- or an app-level token xapp-)")
-	case c.AppToken != "" && !strings.HasPrefix(c.AppToken, "xapp-"):
-		return usageErr("SLACK_APP_TOKEN must be an app-level token starting with xapp- (\"Basic Information\" → \"App-Level Tokens\", scope connections:write)")
-	case c.AppToken == "" && c.SigningSecret == "":
-		return usageErr("SLACK_SIGNING_SECRET is not set: copy the Signing Secret from the Slack app's \"Basic Information\" page, or set SLACK_APP_TOKEN (xapp-…) for Socket Mode")
 	}
 	u, err := url.Parse(c.APIURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
@@ -75,10 +84,6 @@ func (c *serveConfig) validate() error {
 	}
 	if !strings.HasSuffix(c.APIURL, "/") {
 		c.APIURL += "/" // slack-go appends method names to it as they are
-	}
-	_, port, err := net.SplitHostPort(c.Addr)
-	if p, perr := strconv.Atoi(port); err != nil || perr != nil || p < 0 || p > 65535 {
-		return usageErr("KLIMABOT_ADDR %q is not a listen address such as :8080 or 127.0.0.1:8080", c.Addr)
 	}
 	return nil
 }
@@ -167,13 +172,14 @@ func runServe(ctx context.Context, e env, args []string) error {
 	defer stop()
 	errc := make(chan error, 3)
 	var wg sync.WaitGroup
-	if reminderScheduler != nil {
-		wg.Go(func() {
-			if err := reminderScheduler(runCtx, a, b); err != nil && runCtx.Err() == nil {
-				errc <- fmt.Errorf("reminder scheduler: %w", err)
-			}
-		})
-	}
+	// the buttons are registered before the first request can click one
+	rem := a.reminders(log)
+	b.AttachReminders(rem)
+	wg.Go(func() {
+		if err := scheduleReminders(runCtx, rem, log); err != nil && runCtx.Err() == nil {
+			errc <- fmt.Errorf("reminder scheduler: %w", err)
+		}
+	})
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			errc <- fmt.Errorf("http server: %w", err)
