@@ -254,3 +254,30 @@ func (h *harness) entryWith(text string) (commands.Entry, bool) {
 	}
 	return commands.Entry{}, false
 }
+
+// TestReminderThroughSlackErrors: Slack answers 429 (Retry-After), then 500,
+// then takes the post: one reminder, posted once, recorded once.
+func TestReminderThroughSlackErrors(t *testing.T) {
+	ctx := context.Background()
+	h, r := remindHarness(t, time.Date(2027, 3, 24, 8, 0, 0, 0, time.UTC))
+	if _, err := h.db.AddDeadline(ctx, commands.Deadline{MeasureID: h.f019, Due: commands.NewDate(2027, 3, 25), Text: "Anruf"}); err != nil {
+		t.Fatal(err)
+	}
+	h.slack.failFirst("chat.postMessage", 429, 500)
+	if n, err := r.RunOnce(ctx); err != nil || n != 1 {
+		t.Fatalf("RunOnce = %d, %v", n, err)
+	}
+	if n, err := r.RunOnce(ctx); err != nil || n != 0 {
+		t.Fatalf("second RunOnce = %d, %v", n, err)
+	}
+	calls := h.slack.callsOf("chat.postMessage")
+	if len(calls) != 3 {
+		t.Errorf("chat.postMessage called %d times, want 3 (429, 500, ok)", len(calls))
+	}
+	if pending, _ := h.db.PendingClaims(ctx); len(pending) != 0 {
+		t.Errorf("pending claims: %+v", pending)
+	}
+	if _, ok, _ := h.db.MeasureForMessage(ctx, chanF019, h.lastTS()); !ok {
+		t.Error("the posted reminder is not recorded")
+	}
+}
