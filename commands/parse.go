@@ -152,7 +152,7 @@ var slackEntities = strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">")
 // "/klima" is optional, an empty line means help. An unknown subcommand word
 // gives an EINVALID *Error (Execute answers it with the short help).
 func Parse(text string) (Command, error) {
-	text = strings.TrimSpace(slackEntities.Replace(text))
+	text = strings.TrimSpace(CleanText(slackEntities.Replace(text)))
 	if f := strings.Fields(text); len(f) > 0 && strings.EqualFold(f[0], "/klima") {
 		text = strings.TrimSpace(text[len(f[0]):])
 	}
@@ -168,3 +168,22 @@ func Parse(text string) (Command, error) {
 	rest := strings.TrimSpace(text[strings.Index(text, word)+len(word):])
 	return Command{Name: name, Word: word, Lang: lang, Args: fields[1:], Rest: rest}, nil
 }
+
+// CleanText makes text safe to store and print: invalid UTF-8 becomes
+// U+FFFD, and control characters other than newline and tab are dropped
+// (an escape sequence in a progress entry must not reach an admin's
+// terminal through the console).
+func CleanText(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	if strings.IndexFunc(s, isControl) < 0 {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if isControl(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+func isControl(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' }

@@ -175,3 +175,18 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestCleanText(t *testing.T) {
+	for in, want := range map[string]string{
+		"plain":                     "plain",
+		"a\x1b[31mred\x1b[0m":       "a[31mred[0m",
+		"zwei\nZeilen\tTab":         "zwei\nZeilen\tTab",
+		"bad \xff byte":             "bad \uFFFD byte",
+		"nul\x00 and \u0085 and \r": "nul and  and ",
+		"Nové Město ✅":              "Nové Město ✅",
+	} {
+		if got := CleanText(in); got != want {
+			t.Errorf("CleanText(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -124,7 +124,7 @@ func (c *call) logText(code, text string, src Source) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	text = strings.TrimSpace(text)
+	text = strings.TrimSpace(CleanText(text))
 	if text == "" {
 		return Reply{}, c.usageError(Msg("error.missing_text", nil))
 	}
