@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"strings"
 )
 
 // Backup writes a consistent copy of the database to path with VACUUM INTO:
@@ -39,3 +40,31 @@ func (db *DB) Backup(ctx context.Context, path string) error {
 
 // backupParams are the pragmas of the backup connection.
 const backupParams = "_pragma=busy_timeout(5000)"
+
+// IntegrityCheck runs SQLite's integrity_check and returns an error with
+// its findings unless the database is sound (after a crash, before a
+// restore).
+func (db *DB) IntegrityCheck(ctx context.Context) error {
+	rows, err := db.reader.QueryContext(ctx, "PRAGMA integrity_check")
+	if err != nil {
+		return fmt.Errorf("integrity check: %w", err)
+	}
+	defer rows.Close()
+	var found []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return fmt.Errorf("integrity check: %w", err)
+		}
+		if s != "ok" {
+			found = append(found, s)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("integrity check: %w", err)
+	}
+	if len(found) > 0 {
+		return fmt.Errorf("integrity check: %s", strings.Join(found, "; "))
+	}
+	return nil
+}

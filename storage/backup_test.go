@@ -45,9 +45,8 @@ func TestBackupWhileWriting(t *testing.T) {
 		t.Fatal(err)
 	}
 	copyDB := MustOpenDBAt(t, path)
-	var ok string
-	if err := copyDB.ReadDB().QueryRow("PRAGMA integrity_check").Scan(&ok); err != nil || ok != "ok" {
-		t.Fatalf("integrity_check = %q, %v", ok, err)
+	if err := copyDB.IntegrityCheck(ctx); err != nil {
+		t.Fatal(err)
 	}
 	if got := mustMeasure(t, copyDB, "F.019"); got.Title != m.Title || len(got.Steps) != len(m.Steps) {
 		t.Errorf("backup measure = %+v", got)
