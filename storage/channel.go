@@ -65,35 +65,39 @@ func (db *DB) SaveChannel(ctx context.Context, c commands.Channel) error {
 			return commands.Invalid("error.language_invalid", commands.Data{"Language": l})
 		}
 	}
-	return db.write(ctx, func(tx querier) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO channels (id, languages, time_zone, schedule, stale_days, follow_all, last_tick)
-			VALUES (?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (id) DO UPDATE SET languages = excluded.languages, time_zone = excluded.time_zone,
-				schedule = excluded.schedule, stale_days = excluded.stale_days, follow_all = excluded.follow_all,
-				last_tick = excluded.last_tick`,
-			c.ID, strings.Join(c.Languages, ","), c.TimeZone, c.Schedule, c.StaleDays, c.FollowAll, formatTime(c.LastTick))
+	return db.write(ctx, func(tx querier) error { return writeChannel(ctx, tx, c) })
+}
+
+// writeChannel upserts a channel's settings and replaces its follows (codes
+// matched by code key; an unknown one is ENOTFOUND) inside tx.
+func writeChannel(ctx context.Context, tx querier, c commands.Channel) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO channels (id, languages, time_zone, schedule, stale_days, follow_all, last_tick)
+		VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET languages = excluded.languages, time_zone = excluded.time_zone,
+			schedule = excluded.schedule, stale_days = excluded.stale_days, follow_all = excluded.follow_all,
+			last_tick = excluded.last_tick`,
+		c.ID, strings.Join(c.Languages, ","), c.TimeZone, c.Schedule, c.StaleDays, c.FollowAll, formatTime(c.LastTick))
+	if err != nil {
+		return fmt.Errorf("upsert channel %s: %w", c.ID, err)
+	}
+	if _, err := tx.ExecContext(ctx, "DELETE FROM channel_follows WHERE channel_id = ?", c.ID); err != nil {
+		return fmt.Errorf("delete follows of %s: %w", c.ID, err)
+	}
+	for _, code := range c.Follows {
+		var id int64
+		err := tx.QueryRowContext(ctx, "SELECT id FROM measures WHERE code_key = ?", commands.CodeKey(code)).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			return commands.NotFound("error.unknown_code", commands.Data{"Code": code})
+		}
 		if err != nil {
-			return fmt.Errorf("upsert channel: %w", err)
+			return fmt.Errorf("select measure %s: %w", code, err)
 		}
-		if _, err := tx.ExecContext(ctx, "DELETE FROM channel_follows WHERE channel_id = ?", c.ID); err != nil {
-			return fmt.Errorf("delete follows: %w", err)
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO channel_follows (channel_id, measure_id)
+			VALUES (?, ?)`, c.ID, id); err != nil {
+			return fmt.Errorf("insert follow %s: %w", code, err)
 		}
-		for _, code := range c.Follows {
-			var id int64
-			err := tx.QueryRowContext(ctx, "SELECT id FROM measures WHERE code_key = ?", commands.CodeKey(code)).Scan(&id)
-			if errors.Is(err, sql.ErrNoRows) {
-				return commands.NotFound("error.unknown_code", commands.Data{"Code": code})
-			}
-			if err != nil {
-				return fmt.Errorf("select measure %s: %w", code, err)
-			}
-			if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO channel_follows (channel_id, measure_id)
-				VALUES (?, ?)`, c.ID, id); err != nil {
-				return fmt.Errorf("insert follow %s: %w", code, err)
-			}
-		}
-		return nil
-	})
+	}
+	return nil
 }
 
 // User returns what is known of a user: a User with only ID if nothing.

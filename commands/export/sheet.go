@@ -8,6 +8,7 @@ import (
 	"unicode"
 
 	"github.com/klimabot/klimabot/commands"
+	"github.com/klimabot/klimabot/commands/importer"
 )
 
 // The labels of the measure-sheet format, as the Hilden plan writes them.
@@ -53,29 +54,6 @@ var (
 		"zusaetzlichepersonalstellen": true, "personalstellen": true,
 	}
 )
-
-// labelFold folds a label the way the sheet importer matches labels:
-// lower case, umlauts spelt out, only letters and digits.
-func labelFold(s string) string {
-	var b strings.Builder
-	for _, r := range strings.ToLower(s) {
-		switch r {
-		case 'ä':
-			b.WriteString("ae")
-		case 'ö':
-			b.WriteString("oe")
-		case 'ü':
-			b.WriteString("ue")
-		case 'ß':
-			b.WriteString("ss")
-		default:
-			if unicode.IsLetter(r) || unicode.IsDigit(r) {
-				b.WriteRune(r)
-			}
-		}
-	}
-	return b.String()
-}
 
 // SheetNeedsCode reports whether a sheet of the measure with this code must
 // be imported with --code: the importer takes the first word of a sheet's
@@ -123,7 +101,7 @@ func Sheet(w io.Writer, m commands.DumpMeasure, o Options) error {
 	var others []commands.Section
 	for i := range m.Sections {
 		s := &m.Sections[i]
-		switch k := labelFold(s.Title); {
+		switch k := importer.FoldLabel(s.Title); {
 		case stepLabels[k] && stepIntro == nil:
 			stepIntro = s
 		case costHeadLabels[k] && costExtra == nil:
@@ -307,7 +285,7 @@ func sectionTitle(t string) string {
 		t = strings.TrimSpace(string(r[:60]))
 	}
 	t = strings.TrimRight(t, ".!?: ")
-	if t == "" || otherLabels[labelFold(t)] || stepLabels[labelFold(t)] || costHeadLabels[labelFold(t)] {
+	if t == "" || otherLabels[importer.FoldLabel(t)] || stepLabels[importer.FoldLabel(t)] || costHeadLabels[importer.FoldLabel(t)] {
 		t = "Notiz " + t
 	}
 	return t

@@ -26,7 +26,7 @@ func callHeading(t string) heading {
 	if utf8.RuneCountInString(t) > 60 || strings.HasSuffix(t, ".") {
 		return headNone
 	}
-	switch k := fold(t); {
+	switch k := FoldLabel(t); {
 	case k == "zielsetzung" || k == "ziele" || k == "zielsetzungen":
 		return headObjective
 	case k == "wasbishergeschah":
@@ -91,7 +91,7 @@ func dateHeading(t string) (d commands.Date, text string, ok, valid bool) {
 		n, _ := strconv.Atoi(numMonth)
 		month = time.Month(n)
 	case numMonth == "" && name != "":
-		mo, known := months[fold(name)]
+		mo, known := months[FoldLabel(name)]
 		if !known {
 			return commands.Date{}, "", false, false
 		}

@@ -82,7 +82,7 @@ func detectCSV(text string) (rune, bool) {
 		}
 		hasCode := false
 		for _, h := range rec {
-			if c, ok := csvHeaders[fold(h)]; ok && c == colCode {
+			if c, ok := csvHeaders[FoldLabel(h)]; ok && c == colCode {
 				hasCode = true
 			}
 		}
@@ -161,7 +161,7 @@ func ParseCSV(name string, data []byte, opt Options) ([]commands.Measure, error)
 	have := map[column]bool{}
 	for i, h := range header {
 		titles[i] = collapse(h)
-		c, known := csvHeaders[fold(h)]
+		c, known := csvHeaders[FoldLabel(h)]
 		if !known || have[c] {
 			c = colSection // a second column for one field is kept too
 		}

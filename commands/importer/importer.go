@@ -220,11 +220,12 @@ func splitLines(s string) []string { return strings.Split(s, "\n") }
 // form of single-line fields.
 func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }
 
-// fold lower-cases s, spells umlauts and ß out (ä → ae) and drops all but
-// letters and digits, so that labels and headers match however they were
-// written: "Initiator/Zuständigkeit" and "initiator / zustaendigkeit" both
-// give "initiatorzustaendigkeit".
-func fold(s string) string {
+// FoldLabel lower-cases s, spells umlauts and ß out (ä → ae) and drops all
+// but letters and digits, so that labels and headers match however they
+// were written: "Initiator/Zuständigkeit" and "initiator / zustaendigkeit"
+// both give "initiatorzustaendigkeit". The sheet export uses it to write
+// only what the importer reads back.
+func FoldLabel(s string) string {
 	var b strings.Builder
 	for _, r := range strings.ToLower(s) {
 		switch r {

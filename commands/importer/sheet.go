@@ -87,7 +87,7 @@ func isSheet(text string) bool {
 	}
 	for _, l := range splitLines(text) {
 		first, _, _ := strings.Cut(l, "\t")
-		if sheetMarkers[fold(first)] {
+		if sheetMarkers[FoldLabel(first)] {
 			return true
 		}
 	}
@@ -174,11 +174,11 @@ func splitCodeTitle(s string) (code, title string) {
 // written in one cell the value's start.
 func matchLabel(cell string) (f field, label string, rest string, ok bool) {
 	t := strings.TrimSpace(cell)
-	if f, ok := sheetLabels[fold(t)]; ok && t != "" {
+	if f, ok := sheetLabels[FoldLabel(t)]; ok && t != "" {
 		return f, strings.TrimSuffix(t, ":"), "", true
 	}
 	if i := strings.Index(t, ":"); i > 0 {
-		if f, ok := sheetLabels[fold(t[:i])]; ok {
+		if f, ok := sheetLabels[FoldLabel(t[:i])]; ok {
 			return f, strings.TrimSpace(t[:i]), strings.TrimSpace(t[i+1:]), true
 		}
 	}
@@ -463,7 +463,7 @@ func parseRefs(cell string) ([]int, bool) {
 // hasSollIst reports whether a row holds the "Soll"/"Ist" column headers.
 func hasSollIst(r row) bool {
 	for _, c := range r.cells {
-		if k := fold(c); k == "soll" || k == "ist" {
+		if k := FoldLabel(c); k == "soll" || k == "ist" {
 			return true
 		}
 	}
@@ -484,7 +484,7 @@ func applyCosts(m *commands.Measure, head, costs *block) []commands.Section {
 		for i, r := range rows {
 			if hasSollIst(r) && soll < 0 && ist < 0 {
 				for c, cell := range r.cells {
-					switch fold(cell) {
+					switch FoldLabel(cell) {
 					case "soll":
 						soll = c
 					case "ist":
@@ -684,7 +684,7 @@ func suspicious(flat string, start, end int) bool {
 	if k := strings.LastIndexByte(before, ' '); k >= 0 {
 		before = before[k+1:]
 	}
-	if len(before) < 16 && ordinalBefore[fold(before)] {
+	if len(before) < 16 && ordinalBefore[FoldLabel(before)] {
 		return true
 	}
 	after := flat[end:]
@@ -698,7 +698,7 @@ func suspicious(flat string, start, end int) bool {
 	if unicode.IsLower(r) || unicode.IsDigit(r) {
 		return true
 	}
-	w := fold(after)
+	w := FoldLabel(after)
 	if w == "" {
 		return false
 	}
