@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -80,15 +79,9 @@ func runRemind(ctx context.Context, e env, args []string) error {
 	if *dry {
 		r.DryRun = e.stdout
 	} else {
-		b, err := bot.New(bot.Config{BotToken: sc.BotToken, APIURL: sc.APIURL, Log: log}, a.svc, a.db, a.bundle)
+		sc.AppToken, sc.SigningSecret = "", "" // remind only posts
+		b, err := a.startBot(ctx, sc, log)
 		if err != nil {
-			return err
-		}
-		if err := b.Start(ctx); err != nil {
-			var ae *bot.AuthError
-			if errors.As(err, &ae) {
-				return usageErr("%v", err)
-			}
 			return err
 		}
 		b.AttachReminders(r)

@@ -88,6 +88,29 @@ func (c *serveConfig) validatePosting() error {
 	return nil
 }
 
+// startBot connects to Slack (auth.test first): a token Slack refuses is a
+// configuration error (exit 2), as is a malformed setting.
+func (a *app) startBot(ctx context.Context, sc serveConfig, log *slog.Logger) (*bot.Bot, error) {
+	b, err := bot.New(bot.Config{
+		BotToken:      sc.BotToken,
+		AppToken:      sc.AppToken,
+		SigningSecret: sc.SigningSecret,
+		APIURL:        sc.APIURL,
+		Log:           log,
+	}, a.svc, a.db, a.bundle)
+	if err != nil {
+		return nil, err
+	}
+	if err := b.Start(ctx); err != nil {
+		var ae *bot.AuthError
+		if errors.As(err, &ae) {
+			return nil, usageErr("%v", err)
+		}
+		return nil, err
+	}
+	return b, nil
+}
+
 // runServe runs the bot until ctx ends. Start order: store (migrates) →
 // translations → command core → bot (auth.test) → reminder scheduler →
 // HTTP server (always: /healthz and /metrics) and Socket Mode (with
@@ -137,21 +160,8 @@ func runServe(ctx context.Context, e env, args []string) error {
 	defer a.Close() // the store closes last
 	log := a.svc.Log
 
-	b, err := bot.New(bot.Config{
-		BotToken:      sc.BotToken,
-		AppToken:      sc.AppToken,
-		SigningSecret: sc.SigningSecret,
-		APIURL:        sc.APIURL,
-		Log:           log,
-	}, a.svc, a.db, a.bundle)
+	b, err := a.startBot(ctx, sc, log)
 	if err != nil {
-		return err
-	}
-	if err := b.Start(ctx); err != nil {
-		var ae *bot.AuthError
-		if errors.As(err, &ae) {
-			return usageErr("%v", err)
-		}
 		return err
 	}
 
