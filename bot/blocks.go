@@ -126,28 +126,18 @@ func announcementLangs(a *commands.Announcement) []string {
 
 // FallbackText is the text that goes beside the blocks: Slack shows it in
 // notifications and where blocks cannot be shown. It is the plain-text
-// rendering, escaped for mrkdwn (the top-level text is parsed too, so a
-// "<!channel>" typed by someone must not ping a channel) and cut at
+// rendering of the first fallbackParts parts (enough to say what the message
+// is; rendering the whole answer a second time would cost every command as
+// much as its blocks), escaped for mrkdwn (the top-level text is parsed too,
+// so a "<!channel>" typed by someone must not ping a channel) and cut at
 // MaxFallbackText characters.
 func FallbackText(parts []commands.Part, l *locales.Localizer) string {
-	s := strings.TrimSpace(escape(commands.PlainText(safeParts(parts), l)))
+	s := strings.TrimSpace(escape(commands.PlainText(parts[:min(len(parts), fallbackParts)], l)))
 	return cut(s, MaxFallbackText, "…")
 }
 
-// safeParts returns parts with every Progress's Done within 0..Total:
-// commands.ProgressBar panics on a count outside it.
-func safeParts(parts []commands.Part) []commands.Part {
-	out, copied := parts, false
-	for i, p := range parts {
-		if pr, ok := p.(commands.Progress); ok && (pr.Done < 0 || pr.Done > pr.Total) {
-			if !copied {
-				out, copied = slices.Clone(parts), true
-			}
-			out[i] = commands.Progress{Done: min(max(pr.Done, 0), max(pr.Total, 0)), Total: pr.Total}
-		}
-	}
-	return out
-}
+// fallbackParts is how many parts of an answer its notification text shows.
+const fallbackParts = 3
 
 // BaseActionID returns the action id a button was given, without the index
 // that made it unique within its message: "done#2" → "done".

@@ -104,6 +104,7 @@ func (b *Bot) execute(ctx context.Context, req commands.Request) commands.Reply 
 	if b.fresh(u) {
 		req.Locale = u.Locale
 	}
+	req.Known = &u
 	if u.Name != "" {
 		req.User.Name = u.Name
 	}

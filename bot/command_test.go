@@ -21,12 +21,13 @@ func TestSlashCommandStatus(t *testing.T) {
 	if a.ResponseType != "ephemeral" || len(a.Blocks) == 0 {
 		t.Errorf("answer is not an ephemeral Block Kit message: %+v", a)
 	}
-	mustContainAll(t, "German status", a.Text,
+	mustContainAll(t, "German status", a.Visible(),
 		"F.019 Kommunale Klimapartnerschaft mit Nové Město nad Metují",
-		"Zuständigkeit: Stabsstelle Klimaschutz", "0 von 6 Schritten erledigt", "Nächste Frist")
+		"*Zuständigkeit*\nStabsstelle Klimaschutz", "0 von 6 Schritten erledigt", "Nächste Frist")
+	mustContainAll(t, "German notification text", a.Text, "F.019 Kommunale Klimapartnerschaft", "0 von 6 Schritten erledigt")
 
 	_, body = h.command("U1", chanF019, "stav F.019", "")
-	mustContainAll(t, "Czech status (typed word)", h.answer(body).Text, "splněno 0 z 6 kroků", "Nejbližší termín")
+	mustContainAll(t, "Czech status (typed word)", h.answer(body).Visible(), "splněno 0 z 6 kroků", "Nejbližší termín")
 	h.settle()
 	if got := testutil.ToFloat64(h.bot.Metrics().Commands.WithLabelValues("status", "ok")); got != 2 {
 		t.Errorf("klimabot_commands_total{status,ok} = %v, want 2", got)
@@ -39,7 +40,7 @@ func TestSlashCommandStatus(t *testing.T) {
 func TestSlashCommandLog(t *testing.T) {
 	h := newHarness(t)
 	_, body := h.command("U1", chanF019, "eintragen F.019 Erstes Treffen mit Nové Město <am Montag> & danach", "")
-	mustContainAll(t, "answer", h.answer(body).Text, "Fortschritt zu F.019 eingetragen")
+	mustContainAll(t, "answer", h.answer(body).Visible(), "Fortschritt zu F.019 eingetragen")
 	h.settle()
 
 	es := h.entries()
@@ -60,7 +61,7 @@ func TestSlashCommandLog(t *testing.T) {
 	// A refusal is answered and writes nothing: C2 does not follow F.019.
 	before := h.dump()
 	_, body = h.command("U1", chanOther, "eintragen F.019 Test", "")
-	mustContainAll(t, "refusal", h.answer(body).Text, "Dieser Kanal folgt der Maßnahme nicht")
+	mustContainAll(t, "refusal", h.answer(body).Visible(), "Dieser Kanal folgt der Maßnahme nicht")
 	h.settle()
 	if after := h.dump(); after != before {
 		t.Errorf("a refused log changed the store:\n%s\n---\n%s", before, after)
@@ -86,7 +87,7 @@ func TestLocaleDecidesAndIsCached(t *testing.T) {
 	for _, tt := range tests {
 		for round := 1; round <= 2; round++ {
 			_, body := h.command(tt.user, chanF019, "status F.019", "")
-			mustContainAll(t, tt.user+" round "+string(rune('0'+round)), h.answer(body).Text, tt.want)
+			mustContainAll(t, tt.user+" round "+string(rune('0'+round)), h.answer(body).Visible(), tt.want)
 		}
 		var asked int
 		for _, c := range h.slack.callsOf("users.info") {
@@ -129,7 +130,7 @@ func TestLocaleTimeout(t *testing.T) {
 	if status != 200 || body == "" {
 		t.Fatalf("no answer within the budget: %d %q", status, body)
 	}
-	mustContainAll(t, "default language", h.answer(body).Text, "0 von 6 Schritten erledigt")
+	mustContainAll(t, "default language", h.answer(body).Visible(), "0 von 6 Schritten erledigt")
 	release()
 	h.settle()
 }
@@ -173,7 +174,7 @@ func TestReportUploaded(t *testing.T) {
 	h := newHarness(t)
 	rurl := newResponseURL(t)
 	_, body := h.command("U1", chanF019, "bericht F.019", rurl.srv.URL)
-	mustContainAll(t, "answer", h.answer(body).Text, "Sachstandsbericht für")
+	mustContainAll(t, "answer", h.answer(body).Visible(), "Sachstandsbericht für")
 	h.settle()
 	if n := len(h.slack.callsOf("files.getUploadURLExternal")); n != 1 {
 		t.Fatalf("%d uploads", n)
@@ -187,7 +188,7 @@ func TestReportUploaded(t *testing.T) {
 	}
 
 	_, body = h.command(adminUser, "CNOFILES", "bericht F.019", rurl.srv.URL)
-	mustContainAll(t, "answer", h.answer(body).Text, "Sachstandsbericht für")
+	mustContainAll(t, "answer", h.answer(body).Visible(), "Sachstandsbericht für")
 	h.settle()
 	got := rurl.got()
 	if len(got) != 1 {

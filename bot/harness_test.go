@@ -434,6 +434,34 @@ type answerMsg struct {
 	Blocks       []json.RawMessage `json:"blocks"`
 }
 
+// Visible returns every text of the answer's blocks, one a line: what a
+// person sees in Slack.
+func (a answerMsg) Visible() string {
+	var b strings.Builder
+	var walk func(v any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			if t, ok := v["text"].(string); ok {
+				b.WriteString(t + "\n")
+			}
+			for _, x := range v {
+				walk(x)
+			}
+		case []any:
+			for _, x := range v {
+				walk(x)
+			}
+		}
+	}
+	for _, raw := range a.Blocks {
+		var v any
+		json.Unmarshal(raw, &v)
+		walk(v)
+	}
+	return b.String()
+}
+
 // event sends a signed Events API callback with an inner event.
 func (h *harness) event(eventID string, inner map[string]any, header http.Header) (int, string) {
 	h.t.Helper()

@@ -41,6 +41,9 @@ type Request struct {
 	// Admin grants admin rights regardless of Admins: the local console acts
 	// as an admin, since whoever holds the database file holds the data.
 	Admin bool
+	// Known is the caller's stored record when the transport has just read
+	// it (Slack does, for the locale), so Execute need not read it again.
+	Known *User
 }
 
 // call is the state of one Execute.
@@ -122,7 +125,9 @@ func (s *Service) Execute(ctx context.Context, req Request) Reply {
 // is the language of the typed subcommand word, if any.
 func (c *call) load(wordLang string) error {
 	var err error
-	if c.user, err = c.s.Store.User(c.ctx, c.req.User.ID); err != nil {
+	if k := c.req.Known; k != nil && k.ID == c.req.User.ID {
+		c.user = *k
+	} else if c.user, err = c.s.Store.User(c.ctx, c.req.User.ID); err != nil {
 		return Internal("load user", err)
 	}
 	if c.channel, err = c.s.Store.Channel(c.ctx, c.req.ChannelID); err != nil {

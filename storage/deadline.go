@@ -30,7 +30,13 @@ func (db *DB) Deadlines(ctx context.Context, q commands.DeadlineQuery) ([]comman
 		explicit = append(explicit, "d.due <= @until")
 		implied = append(implied, "s.due <= @until")
 	}
-	if len(q.MeasureIDs) > 0 {
+	if len(q.MeasureIDs) == 1 {
+		// status and the reminder buttons ask for one measure: a plain
+		// equality uses the index directly, without json_each
+		args = append(args, sql.Named("id", q.MeasureIDs[0]))
+		explicit = append(explicit, "d.measure_id = @id")
+		implied = append(implied, "s.measure_id = @id")
+	} else if len(q.MeasureIDs) > 1 {
 		ids, err := json.Marshal(q.MeasureIDs)
 		if err != nil {
 			return nil, fmt.Errorf("encode measure ids: %w", err)

@@ -39,6 +39,7 @@ type loadConfig struct {
 type sample struct {
 	latency time.Duration
 	kind    string // "" for a good answer
+	write   bool   // a /klima log
 }
 
 func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -153,8 +154,8 @@ func (l *loader) run(ctx context.Context) []sample {
 			wg.Add(1)
 			go func(i int, due time.Time) {
 				defer wg.Done()
-				kind := l.send(i)
-				record(sample{latency: time.Since(due), kind: kind})
+				kind, write := l.send(i)
+				record(sample{latency: time.Since(due), kind: kind, write: write})
 			}(i, due)
 		}
 	} else {
@@ -168,8 +169,8 @@ func (l *loader) run(ctx context.Context) []sample {
 						return
 					}
 					t := time.Now()
-					kind := l.send(i)
-					record(sample{latency: time.Since(t), kind: kind})
+					kind, write := l.send(i)
+					record(sample{latency: time.Since(t), kind: kind, write: write})
 				}
 			}()
 		}
@@ -178,13 +179,19 @@ func (l *loader) run(ctx context.Context) []sample {
 	return samples
 }
 
-// send posts command i, signed, and classifies the answer.
-func (l *loader) send(i int) string {
+// send posts command i, signed, and classifies the answer; write tells
+// whether it was a /klima log.
+func (l *loader) send(i int) (kind string, write bool) {
 	code := fmt.Sprintf("M.%05d", rand.IntN(l.cfg.codes))
 	text := "status " + code
-	if rand.Float64() < l.cfg.writes {
+	if write = rand.Float64() < l.cfg.writes; write {
 		text = fmt.Sprintf("log %s Lasttest-Eintrag %d", code, i)
 	}
+	return l.post(i, text), write
+}
+
+// post sends text as command i and classifies the answer.
+func (l *loader) post(i int, text string) string {
 	form := url.Values{
 		"token": {"load"}, "team_id": {"TLOAD"}, "team_domain": {"load"}, "channel_id": {l.cfg.channel},
 		"channel_name": {"load"}, "user_id": {l.cfg.user}, "user_name": {"load"}, "command": {"/klima"},
@@ -231,18 +238,31 @@ func report(w io.Writer, c loadConfig, samples []sample, elapsed time.Duration, 
 	if len(samples) == 0 {
 		return
 	}
-	lat := make([]time.Duration, len(samples))
 	errs := map[string]int{}
-	for i, s := range samples {
-		lat[i] = s.latency
+	var all, reads, writes []time.Duration
+	for _, s := range samples {
+		all = append(all, s.latency)
+		if s.write {
+			writes = append(writes, s.latency)
+		} else {
+			reads = append(reads, s.latency)
+		}
 		if s.kind != "" {
 			errs[s.kind]++
 		}
 	}
-	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-	pct := func(p float64) time.Duration { return lat[min(len(lat)-1, int(p*float64(len(lat))))] }
-	fmt.Fprintf(w, "latency: p50 %s  p90 %s  p99 %s  max %s\n", pct(0.50).Round(time.Microsecond),
-		pct(0.90).Round(time.Microsecond), pct(0.99).Round(time.Microsecond), lat[len(lat)-1].Round(time.Microsecond))
+	for _, g := range []struct {
+		name string
+		lat  []time.Duration
+	}{{"latency", all}, {"  status", reads}, {"  log", writes}} {
+		if len(g.lat) == 0 || (g.name != "latency" && (len(reads) == 0 || len(writes) == 0)) {
+			continue
+		}
+		sort.Slice(g.lat, func(i, j int) bool { return g.lat[i] < g.lat[j] })
+		pct := func(p float64) time.Duration { return g.lat[min(len(g.lat)-1, int(p*float64(len(g.lat))))] }
+		fmt.Fprintf(w, "%s: p50 %s  p90 %s  p99 %s  max %s  (%d)\n", g.name, pct(0.50).Round(time.Microsecond),
+			pct(0.90).Round(time.Microsecond), pct(0.99).Round(time.Microsecond), g.lat[len(g.lat)-1].Round(time.Microsecond), len(g.lat))
+	}
 	if len(errs) == 0 {
 		fmt.Fprintln(w, "errors: none")
 	} else {
