@@ -174,8 +174,9 @@ func TestServeEndToEnd(t *testing.T) {
 	if resp.StatusCode != 200 || json.Unmarshal(body, &msg) != nil || msg.ResponseType != "ephemeral" {
 		t.Fatalf("command: %d %s", resp.StatusCode, body)
 	}
-	mustContain(t, "status answer", msg.Text,
-		"F.019 Kommunale Klimapartnerschaft mit Nové Město nad Metují", "0 von 6 Schritten erledigt", "Nächste Frist")
+	mustContain(t, "status notification text", msg.Text,
+		"F.019 Kommunale Klimapartnerschaft mit Nové Město nad Metují", "0 von 6 Schritten erledigt")
+	mustContain(t, "status blocks", string(body), `"type":"header"`, "Nächste Frist", "Umsetzungsschritte")
 
 	// unsigned: refused
 	resp, err = http.Post(base+bot.PathCommands, "application/x-www-form-urlencoded", strings.NewReader(form))
