@@ -157,26 +157,12 @@ func (db *DB) Codes(ctx context.Context) ([]string, error) {
 	return out, nil
 }
 
-// ListMeasures returns summaries of the measures whose code, title or
-// responsibility contains filter, case-insensitively in all scripts ("" for
-// all), ordered by code, at most limit (0: all). Each carries its step counts
-// and its earliest open deadline, explicit or implied, overdue ones included.
-//
-// One query does it all: the page of measures is chosen first, and only its
-// deadlines are ranked, so a short list stays fast on a large catalogue.
-func (db *DB) ListMeasures(ctx context.Context, filter string, limit int) ([]commands.MeasureSummary, error) {
-	f := fold(strings.TrimSpace(strings.ReplaceAll(filter, searchSep, "")))
-	if limit <= 0 {
-		limit = -1 // SQLite: no limit
-	}
-	rows, err := db.rcache.QueryContext(ctx, `
-WITH page AS MATERIALIZED (
-	SELECT id, code, title, responsible FROM measures
-	WHERE ?1 = '' OR instr(search, ?1) > 0
-	ORDER BY code, id
-	LIMIT ?2
-),
-open_deadlines AS (
+// nextDeadlineCTEs rank the open deadlines, explicit and implied, of the
+// measures a preceding "page" CTE chose (columns id, code, title,
+// responsible); summarySQL joins the first of each to its measure. Only the
+// page's deadlines are ranked, so a short page stays fast on a large
+// catalogue. ListMeasures and FollowedMeasures share it.
+const nextDeadlineCTEs = `open_deadlines AS (
 	SELECT d.id, d.measure_id, coalesce(d.step, 0) AS step, d.due, d.text, d.state, 0 AS implied,
 		d.created_by_id, d.created_by_name, d.created_at
 	FROM deadlines d
@@ -190,47 +176,86 @@ open_deadlines AS (
 ranked AS (
 	SELECT *, row_number() OVER (PARTITION BY measure_id ORDER BY due, step, id) AS rank
 	FROM open_deadlines
-)
+)`
+
+// summarySQL is the summary query over the page that pageCTEs choose, with
+// extra columns after the ones scanSummary reads.
+func summarySQL(pageCTEs, extra string) string {
+	return "WITH " + pageCTEs + ",\n" + nextDeadlineCTEs + `
 SELECT p.id, p.code, p.title, p.responsible,
 	(SELECT count(*) FROM steps s WHERE s.measure_id = p.id AND s.done_at IS NOT NULL),
 	(SELECT count(*) FROM steps s WHERE s.measure_id = p.id),
-	r.id, r.step, r.due, r.text, r.state, r.implied, r.created_by_id, r.created_by_name, r.created_at
+	r.id, r.step, r.due, r.text, r.state, r.implied, r.created_by_id, r.created_by_name, r.created_at` + extra + `
 FROM page p LEFT JOIN ranked r ON r.measure_id = p.id AND r.rank = 1
-ORDER BY p.code, p.id`, f, limit)
+ORDER BY p.code, p.id`
+}
+
+// listMeasuresSQL selects the summaries of the measures matching ?1 (folded,
+// "" for all), at most ?2.
+var listMeasuresSQL = summarySQL(`page AS MATERIALIZED (
+	SELECT id, code, title, responsible FROM measures
+	WHERE ?1 = '' OR instr(search, ?1) > 0
+	ORDER BY code, id
+	LIMIT ?2
+)`, "")
+
+// scanSummary reads one row of a summary query, and extra columns into
+// extra.
+func scanSummary(rows *sql.Rows, extra ...any) (commands.MeasureSummary, error) {
+	var s commands.MeasureSummary
+	var (
+		id, step, implied       sql.NullInt64
+		due, text, state        sql.NullString
+		byID, byName, createdAt sql.NullString
+	)
+	dest := append([]any{&s.ID, &s.Code, &s.Title, &s.Responsible, &s.StepsDone, &s.StepsTotal,
+		&id, &step, &due, &text, &state, &implied, &byID, &byName, &createdAt}, extra...)
+	if err := rows.Scan(dest...); err != nil {
+		return s, fmt.Errorf("scan measure summary: %w", err)
+	}
+	if !due.Valid {
+		return s, nil
+	}
+	d := &commands.Deadline{
+		ID:          id.Int64,
+		MeasureID:   s.ID,
+		MeasureCode: s.Code,
+		Step:        int(step.Int64),
+		Text:        text.String,
+		State:       commands.DeadlineState(state.String),
+		Implied:     implied.Int64 == 1,
+		CreatedBy:   commands.Person{ID: byID.String, Name: byName.String},
+	}
+	var err error
+	if d.Due, err = parseDate(due); err != nil {
+		return s, fmt.Errorf("scan measure summary: %w", err)
+	}
+	if d.CreatedAt, err = parseTime(createdAt); err != nil {
+		return s, fmt.Errorf("scan measure summary: %w", err)
+	}
+	s.NextDeadline = d
+	return s, nil
+}
+
+// ListMeasures returns summaries of the measures whose code, title or
+// responsibility contains filter, case-insensitively in all scripts ("" for
+// all), ordered by code, at most limit (0: all). Each carries its step counts
+// and its earliest open deadline, explicit or implied, overdue ones included.
+func (db *DB) ListMeasures(ctx context.Context, filter string, limit int) ([]commands.MeasureSummary, error) {
+	f := fold(strings.TrimSpace(strings.ReplaceAll(filter, searchSep, "")))
+	if limit <= 0 {
+		limit = -1 // SQLite: no limit
+	}
+	rows, err := db.rcache.QueryContext(ctx, listMeasuresSQL, f, limit)
 	if err != nil {
 		return nil, fmt.Errorf("list measures: %w", err)
 	}
 	defer rows.Close()
 	var out []commands.MeasureSummary
 	for rows.Next() {
-		var s commands.MeasureSummary
-		var (
-			id, step, implied       sql.NullInt64
-			due, text, state        sql.NullString
-			byID, byName, createdAt sql.NullString
-		)
-		if err := rows.Scan(&s.ID, &s.Code, &s.Title, &s.Responsible, &s.StepsDone, &s.StepsTotal,
-			&id, &step, &due, &text, &state, &implied, &byID, &byName, &createdAt); err != nil {
-			return nil, fmt.Errorf("scan measure summary: %w", err)
-		}
-		if due.Valid {
-			d := &commands.Deadline{
-				ID:          id.Int64,
-				MeasureID:   s.ID,
-				MeasureCode: s.Code,
-				Step:        int(step.Int64),
-				Text:        text.String,
-				State:       commands.DeadlineState(state.String),
-				Implied:     implied.Int64 == 1,
-				CreatedBy:   commands.Person{ID: byID.String, Name: byName.String},
-			}
-			if d.Due, err = parseDate(due); err != nil {
-				return nil, fmt.Errorf("scan measure summary: %w", err)
-			}
-			if d.CreatedAt, err = parseTime(createdAt); err != nil {
-				return nil, fmt.Errorf("scan measure summary: %w", err)
-			}
-			s.NextDeadline = d
+		s, err := scanSummary(rows)
+		if err != nil {
+			return nil, err
 		}
 		out = append(out, s)
 	}
