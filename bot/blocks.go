@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -418,46 +417,8 @@ func escape(s string) string { return mrkdwnEscaper.Replace(s) }
 
 // mrkdwn localizes t for a mrkdwn text: people's words (Raw texts and
 // template data) are escaped, the formatting of our own message templates
-// (*bold*, `code`) is kept. It mirrors commands.Text.Render.
-func mrkdwn(t commands.Text, l *locales.Localizer) string {
-	if t.ID == "" {
-		return escape(t.Raw)
-	}
-	data := make(map[string]any, len(t.Data))
-	for k, v := range t.Data {
-		data[k] = mrkdwnValue(v, l)
-	}
-	if t.Count != nil {
-		return l.Plural(t.ID, *t.Count, data)
-	}
-	return l.Msg(t.ID, data)
-}
-
-// mrkdwnValue renders one template value, escaped where it may hold
-// people's words.
-func mrkdwnValue(v any, l *locales.Localizer) any {
-	switch v := v.(type) {
-	case string:
-		return escape(v)
-	case commands.Text:
-		return mrkdwn(v, l)
-	case []commands.Text:
-		parts := make([]string, len(v))
-		for i, t := range v {
-			parts[i] = mrkdwn(t, l)
-		}
-		return strings.Join(parts, ", ")
-	case commands.Date:
-		return l.Date(v.Year, v.Month, v.Day)
-	case commands.LongDate:
-		return l.LongDate(v.Year, v.Month, v.Day)
-	case commands.Relative:
-		return l.Relative(int(v))
-	case fmt.Stringer:
-		return escape(v.String())
-	}
-	return v
-}
+// (*bold*, `code`) is kept.
+func mrkdwn(t commands.Text, l *locales.Localizer) string { return t.RenderEscaped(l, escape) }
 
 // cutHinted cuts mrkdwn text s to at most max characters, ending it with
 // "…" and the localized hint when it had to cut.

@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/klimabot/klimabot/locales"
@@ -41,13 +42,22 @@ type LongDate Date
 type Relative int
 
 // Render localizes t.
-func (t Text) Render(l *locales.Localizer) string {
+func (t Text) Render(l *locales.Localizer) string { return t.RenderEscaped(l, nil) }
+
+// RenderEscaped localizes t and passes people's words (Raw text, string and
+// Stringer data values) through esc, while the message templates' own
+// formatting (*bold*, `code`) stays; nil esc leaves them as they are. Slack
+// renders with its mrkdwn escaper, so a typed "<!channel>" pings nobody.
+func (t Text) RenderEscaped(l *locales.Localizer, esc func(string) string) string {
+	if esc == nil {
+		esc = func(s string) string { return s }
+	}
 	if t.ID == "" {
-		return t.Raw
+		return esc(t.Raw)
 	}
 	data := make(map[string]any, len(t.Data))
 	for k, v := range t.Data {
-		data[k] = renderValue(v, l)
+		data[k] = renderValue(v, l, esc)
 	}
 	if t.Count != nil {
 		return l.Plural(t.ID, *t.Count, data)
@@ -55,7 +65,7 @@ func (t Text) Render(l *locales.Localizer) string {
 	return l.Msg(t.ID, data)
 }
 
-func renderValue(v any, l *locales.Localizer) any {
+func renderValue(v any, l *locales.Localizer, esc func(string) string) any {
 	switch v := v.(type) {
 	case Date:
 		return l.Date(v.Year, v.Month, v.Day)
@@ -64,13 +74,17 @@ func renderValue(v any, l *locales.Localizer) any {
 	case Relative:
 		return l.Relative(int(v))
 	case Text:
-		return v.Render(l)
+		return v.RenderEscaped(l, esc)
 	case []Text:
 		parts := make([]string, len(v))
 		for i, t := range v {
-			parts[i] = t.Render(l)
+			parts[i] = t.RenderEscaped(l, esc)
 		}
 		return strings.Join(parts, ", ")
+	case string:
+		return esc(v)
+	case fmt.Stringer:
+		return esc(v.String())
 	}
 	return v
 }
