@@ -136,30 +136,11 @@ func dumpDeadlines(ctx context.Context, tx querier, m *commands.Measure) ([]comm
 
 // dumpEntries reads a measure's progress entries, oldest first.
 func dumpEntries(ctx context.Context, tx querier, m *commands.Measure) ([]commands.Entry, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT id, coalesce(step, 0), author_id, author_name, text, source,
-		channel_id, created_at FROM entries WHERE measure_id = ? ORDER BY created_at, id`, m.ID)
+	rows, err := tx.QueryContext(ctx, entriesSQL+` ORDER BY e.created_at, e.id`, m.ID)
 	if err != nil {
 		return nil, fmt.Errorf("select entries: %w", err)
 	}
-	defer rows.Close()
-	var out []commands.Entry
-	for rows.Next() {
-		e := commands.Entry{MeasureID: m.ID, MeasureCode: m.Code}
-		var source string
-		var created sql.NullString
-		if err := rows.Scan(&e.ID, &e.Step, &e.Author.ID, &e.Author.Name, &e.Text, &source, &e.ChannelID, &created); err != nil {
-			return nil, fmt.Errorf("scan entry: %w", err)
-		}
-		e.Source = commands.Source(source)
-		if e.CreatedAt, err = parseTime(created); err != nil {
-			return nil, fmt.Errorf("scan entry: %w", err)
-		}
-		out = append(out, e)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("select entries: %w", err)
-	}
-	return out, nil
+	return scanEntries(rows)
 }
 
 // dumpChannels reads every saved channel with its follows; when narrow, only

@@ -8,21 +8,28 @@ import (
 	"github.com/klimabot/klimabot/commands"
 )
 
+// entriesSQL selects a measure's entries with the columns scanEntries
+// reads; the caller adds the order and limit.
+const entriesSQL = `SELECT e.id, e.measure_id, m.code, coalesce(e.step, 0),
+	e.author_id, e.author_name, e.text, e.source, e.channel_id, e.created_at
+	FROM entries e JOIN measures m ON m.id = e.measure_id
+	WHERE e.measure_id = ?`
+
 // Entries returns the newest limit progress entries of a measure (0: all),
 // newest first.
 func (db *DB) Entries(ctx context.Context, measureID int64, limit int) ([]commands.Entry, error) {
 	if limit <= 0 {
 		limit = -1
 	}
-	rows, err := db.rcache.QueryContext(ctx, `SELECT e.id, e.measure_id, m.code, coalesce(e.step, 0),
-		e.author_id, e.author_name, e.text, e.source, e.channel_id, e.created_at
-		FROM entries e JOIN measures m ON m.id = e.measure_id
-		WHERE e.measure_id = ?
-		ORDER BY e.created_at DESC, e.id DESC
-		LIMIT ?`, measureID, limit)
+	rows, err := db.rcache.QueryContext(ctx, entriesSQL+` ORDER BY e.created_at DESC, e.id DESC LIMIT ?`, measureID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("select entries: %w", err)
 	}
+	return scanEntries(rows)
+}
+
+// scanEntries reads the rows of an entriesSQL query and closes them.
+func scanEntries(rows *sql.Rows) ([]commands.Entry, error) {
 	defer rows.Close()
 	var out []commands.Entry
 	for rows.Next() {
@@ -34,6 +41,7 @@ func (db *DB) Entries(ctx context.Context, measureID int64, limit int) ([]comman
 			return nil, fmt.Errorf("scan entry: %w", err)
 		}
 		e.Source = commands.Source(source)
+		var err error
 		if e.CreatedAt, err = parseTime(created); err != nil {
 			return nil, fmt.Errorf("scan entry: %w", err)
 		}
