@@ -123,6 +123,7 @@ type Bot struct {
 	mu          sync.RWMutex
 	botUserID   string
 	botID       string
+	teamID      string // the installing workspace, from auth.test
 	actions     map[string]ActionFunc
 	threadHook  ThreadReplyFunc
 	localeFails map[string]time.Time // user id → last failed users.info
@@ -235,7 +236,7 @@ func (b *Bot) Start(ctx context.Context) error {
 		return fmt.Errorf("reach Slack (auth.test at %s): %w", b.cfg.APIURL, err)
 	}
 	b.mu.Lock()
-	b.botUserID, b.botID = res.UserID, res.BotID
+	b.botUserID, b.botID, b.teamID = res.UserID, res.BotID, res.TeamID
 	b.mu.Unlock()
 	b.log.Info("connected to Slack", "team", res.Team, "bot_user", res.UserID, "bot_id", res.BotID)
 	return nil
@@ -246,6 +247,23 @@ func (b *Bot) BotUserID() string {
 	b.mu.RLock()
 	defer b.mu.RUnlock()
 	return b.botUserID
+}
+
+// TeamID returns the id of the workspace that installed klimabot, known
+// after Start.
+func (b *Bot) TeamID() string {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	return b.teamID
+}
+
+// externalTeam reports whether a member whose home workspace is teamID
+// belongs to another workspace than the installing one (a partner in a
+// Slack Connect channel). An unknown team (empty) is not external here;
+// callers that can learn it (users.info) should.
+func (b *Bot) externalTeam(teamID string) bool {
+	own := b.TeamID()
+	return teamID != "" && own != "" && teamID != own
 }
 
 func (b *Bot) ownBotID() string {

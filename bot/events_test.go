@@ -231,3 +231,17 @@ func TestAppHomeManyMeasures(t *testing.T) {
 	blocks, _ := json.Marshal(pubs[0].JSON["view"].(map[string]any)["blocks"])
 	checkLimits(t, blocks)
 }
+
+// TestExternalTeam: a member is external when their home team is known and
+// differs from the installing team that auth.test named.
+func TestExternalTeam(t *testing.T) {
+	h := newHarness(t)
+	if got := h.bot.TeamID(); got != homeTeam {
+		t.Fatalf("TeamID after Start = %q, want %q", got, homeTeam)
+	}
+	for team, want := range map[string]bool{homeTeam: false, "T0PARTNER": true, "": false} {
+		if got := h.bot.externalTeam(team); got != want {
+			t.Errorf("externalTeam(%q) = %v, want %v", team, got, want)
+		}
+	}
+}

@@ -34,6 +34,7 @@ const (
 	chanF019   = "C1" // follows F.019
 	chanOther  = "C2" // follows nothing
 	adminUser  = "UADMIN"
+	homeTeam   = "T0HILDEN" // the installing workspace (auth.test's team_id)
 )
 
 // slackCall is one request the fake Slack Web API received.
@@ -203,7 +204,7 @@ func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 			fail(authError)
 			return
 		}
-		ok(map[string]any{"user_id": botUser, "bot_id": botBotID, "team": "Hilden", "user": "klimabot"})
+		ok(map[string]any{"user_id": botUser, "bot_id": botBotID, "team": "Hilden", "team_id": homeTeam, "user": "klimabot"})
 	case "users.info":
 		id := c.Form.Get("user")
 		u, found := f.users[id]

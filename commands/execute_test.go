@@ -329,6 +329,33 @@ func TestPermissions(t *testing.T) {
 	}
 }
 
+// TestExternalMemberIsNeverAdmin: a member of another workspace whose user
+// id happens to be in KLIMABOT_ADMINS gets no admin rights, while their
+// channel rights stay everyone's (SPEC "Who may do what").
+func TestExternalMemberIsNeverAdmin(t *testing.T) {
+	f := newFixture(t)
+	if r := f.exec("UADMIN", "CFOLLOW", "follow F.019"); r.Err != nil {
+		t.Fatalf("admin follow: %v", r.Err)
+	}
+	ext := func(channel, text string) commands.Reply {
+		return f.svc.Execute(f.ctx, commands.Request{
+			User: commands.Person{ID: "UADMIN", Name: "Partner"}, ChannelID: channel, Text: text, External: true,
+		})
+	}
+	for _, text := range []string{"log F.019 Notiz", "deadline F.019 2027-03-31 Bericht", "channel languages de,cs", "follow all"} {
+		before := f.snapshot()
+		if r := ext("C1", text); r.Err == nil || r.Err.Code != commands.EFORBIDDEN {
+			t.Errorf("external UADMIN in C1: %q allowed (%v)", text, r.Err)
+		}
+		if after := f.snapshot(); after != before {
+			t.Errorf("external UADMIN in C1: %q changed the store", text)
+		}
+	}
+	if r := ext("CFOLLOW", "log F.019 Notiz aus Nové Město"); r.Err != nil {
+		t.Errorf("external member in a following channel: log refused: %v", r.Err)
+	}
+}
+
 // TestWrites: log, done, deadline, channel and follow store what they say,
 // and log and done announce in the channel's languages.
 func TestWrites(t *testing.T) {

@@ -41,6 +41,13 @@ type Request struct {
 	// Admin grants admin rights regardless of Admins: the local console acts
 	// as an admin, since whoever holds the database file holds the data.
 	Admin bool
+	// External marks a member of another workspace than the one that
+	// installed klimabot (a partner in a Slack Connect channel). An external
+	// member is never an admin, even when their user id is in Admins: user
+	// ids are only unique within a workspace's organisation, and
+	// KLIMABOT_ADMINS names people of the installing town. Their channel
+	// rights (log and done on followed measures) are everyone's.
+	External bool
 	// Known is the caller's stored record when the transport has just read
 	// it (Slack does, for the locale), so Execute need not read it again.
 	Known *User

@@ -16,8 +16,12 @@ import (
 // enough for one Slack section.
 const MaxTextLen = 2900
 
-// admin reports whether the caller may run admin commands.
-func (c *call) admin() bool { return c.req.Admin || c.s.Admins[c.req.User.ID] }
+// admin reports whether the caller may run admin commands: the console, or
+// a user id in KLIMABOT_ADMINS of the installing workspace (SPEC "Who may do
+// what": a member of another workspace is never an admin).
+func (c *call) admin() bool {
+	return !c.req.External && (c.req.Admin || c.s.Admins[c.req.User.ID])
+}
 
 // requireAdmin refuses admin commands to everyone else, saying who may.
 func (c *call) requireAdmin() error {
