@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 
@@ -88,19 +89,38 @@ func init() {
 }
 
 // LookupWord returns the canonical subcommand a typed word means and the
-// language it signals ("" when several languages use it), matching whole
-// words after lower-casing and folding diacritics.
+// language it signals ("" when several languages use it; "en" for a word
+// only English uses), matching whole words after lower-casing and folding
+// diacritics.
 func LookupWord(w string) (name, lang string, ok bool) {
+	name, langs, ok := lookupWord(w)
+	return name, single(langs), ok
+}
+
+// lookupWord returns the subcommand a typed word means and every language
+// whose word it is. A word typed with a letter that a language does not
+// write never matches that language's words: Spanish "terminé" (I
+// finished) is not German "termine" (deadlines), though both fold alike.
+func lookupWord(w string) (name string, langs []string, ok bool) {
 	lw := strings.ToLower(w)
 	if wi, found := exactWords[lw]; found && lw != locales.Fold(lw) {
 		// Written with its accents, "kanál" is Czech only, though its folded
 		// form "kanal" is German too.
-		return wi.name, single(wi.langs), true
+		return wi.name, wi.langs, true
 	}
-	if wi, found := foldedWords[locales.Fold(lw)]; found {
-		return wi.name, single(wi.langs), true
+	wi, found := foldedWords[locales.Fold(lw)]
+	if !found {
+		return "", nil, false
 	}
-	return "", "", false
+	for _, l := range wi.langs {
+		if locales.Writes(l, lw) {
+			langs = append(langs, l)
+		}
+	}
+	if len(langs) == 0 {
+		return "", nil, false
+	}
+	return wi.name, langs, true
 }
 
 func single(langs []string) string {
@@ -114,9 +134,15 @@ func single(langs []string) string {
 type Command struct {
 	Name string // canonical subcommand
 	Word string // the subcommand word as typed
-	// Lang is the language the typed word signals; "" when the word is used
-	// by several languages (e.g. "status") or none was typed.
+	// Lang is the language the typed word signals: a language other than
+	// English that alone uses the word ("stav", "fristen"); "" when several
+	// languages use it ("status"), when it is English, or none was typed.
+	// For an unknown word it is the language of the closest known words.
 	Lang string
+	// English is set when the typed word is an English one ("follow",
+	// "status"): the canonical spelling the README teaches, so only a weak
+	// sign of the language wanted (SPEC "The caller's language", step 6).
+	English bool
 	// Args are the words after the subcommand.
 	Args []string
 	// Rest is the text after the subcommand word, trimmed, as typed.
@@ -161,12 +187,34 @@ func Parse(text string) (Command, error) {
 		return Command{Name: CmdHelp}, nil
 	}
 	word := fields[0]
-	name, lang, ok := LookupWord(word)
+	name, langs, ok := lookupWord(word)
 	if !ok {
-		return Command{Word: word}, &Error{Code: EINVALID, Msg: Msg("error.unknown_command", Data{"Word": word})}
+		return unknownWord(word)
 	}
 	rest := strings.TrimSpace(text[strings.Index(text, word)+len(word):])
-	return Command{Name: name, Word: word, Lang: lang, Args: fields[1:], Rest: rest}, nil
+	return Command{Name: name, Word: word, Lang: nonEnglish(langs), English: slices.Contains(langs, "en"),
+		Args: fields[1:], Rest: rest}, nil
+}
+
+// nonEnglish returns the one language of langs when it is not English.
+func nonEnglish(langs []string) string {
+	if l := single(langs); l != "en" {
+		return l
+	}
+	return ""
+}
+
+// WordLanguage is what the typed word of cmd tells of the language wanted,
+// as Service.Language takes it: a language other than English when only it
+// uses the word, "en" for an English word (a weak sign), else "".
+func (c Command) WordLanguage() string {
+	switch {
+	case c.Lang != "":
+		return c.Lang
+	case c.English:
+		return "en"
+	}
+	return ""
 }
 
 // CleanText makes text safe to store and print: invalid UTF-8 becomes
