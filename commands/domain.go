@@ -175,6 +175,13 @@ type User struct {
 	Locale   string // cached Slack locale, e.g. "de-DE"
 	// LocaleAt is when Locale was fetched, for daily refreshes.
 	LocaleAt time.Time
+	// Team is the person's home workspace (Slack's team id), cached with
+	// the locale; "" if not known. A team other than the installing one
+	// makes them an external member.
+	Team string
+	// Inferred is the language inferred from what the person wrote, kept
+	// apart from the explicit choice in Language.
+	Inferred Inference
 }
 
 // MeasureSummary is one line of `list`: a measure with its counts and the next
@@ -246,8 +253,12 @@ type Store interface {
 	SaveChannel(ctx context.Context, c Channel) error
 	// User returns what is known of a user; a User with only ID if nothing.
 	User(ctx context.Context, id string) (User, error)
-	// SaveUser writes a user's name, language choice and cached locale.
+	// SaveUser writes a user's name, language choice, cached locale and
+	// team; not the inferred language.
 	SaveUser(ctx context.Context, u User) error
+	// SetInferredLanguage stores the language inferred for a user and
+	// leaves the rest of their record as it is (creating it if needed).
+	SetInferredLanguage(ctx context.Context, userID string, inf Inference) error
 
 	// Import writes measures read from one source file in one transaction:
 	// new codes are created; for existing ones (matched by CodeKey) the sheet

@@ -103,28 +103,36 @@ func writeChannel(ctx context.Context, tx querier, c commands.Channel) error {
 // User returns what is known of a user: a User with only ID if nothing.
 func (db *DB) User(ctx context.Context, id string) (commands.User, error) {
 	u := commands.User{ID: id}
-	var localeAt sql.NullString
-	err := db.rcache.QueryRowContext(ctx, "SELECT name, language, locale, locale_at FROM users WHERE id = ?", id).
-		Scan(&u.Name, &u.Language, &u.Locale, &localeAt)
+	var localeAt, inferredAt sql.NullString
+	var from string
+	err := db.rcache.QueryRowContext(ctx, `SELECT name, language, locale, locale_at, team_id,
+			inferred_lang, inferred_from, inferred_text, inferred_at FROM users WHERE id = ?`, id).
+		Scan(&u.Name, &u.Language, &u.Locale, &localeAt, &u.Team,
+			&u.Inferred.Lang, &from, &u.Inferred.Text, &inferredAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return u, nil
 	}
 	if err != nil {
 		return commands.User{}, fmt.Errorf("select user: %w", err)
 	}
+	u.Inferred.From = commands.InferSource(from)
 	if u.LocaleAt, err = parseTime(localeAt); err != nil {
+		return commands.User{}, fmt.Errorf("select user: %w", err)
+	}
+	if u.Inferred.At, err = parseTime(inferredAt); err != nil {
 		return commands.User{}, fmt.Errorf("select user: %w", err)
 	}
 	return u, nil
 }
 
-// SaveUser writes a user's name, language choice and cached locale.
+// SaveUser writes a user's name, language choice, cached locale and team.
+// The inferred language is SetInferredLanguage's and stays as it is.
 func (db *DB) SaveUser(ctx context.Context, u commands.User) error {
 	return db.write(ctx, func(tx querier) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO users (id, name, language, locale, locale_at) VALUES (?, ?, ?, ?, ?)
+		_, err := tx.ExecContext(ctx, `INSERT INTO users (id, name, language, locale, locale_at, team_id) VALUES (?, ?, ?, ?, ?, ?)
 			ON CONFLICT (id) DO UPDATE SET name = excluded.name, language = excluded.language,
-				locale = excluded.locale, locale_at = excluded.locale_at`,
-			u.ID, u.Name, u.Language, u.Locale, formatTime(u.LocaleAt))
+				locale = excluded.locale, locale_at = excluded.locale_at, team_id = excluded.team_id`,
+			u.ID, u.Name, u.Language, u.Locale, formatTime(u.LocaleAt), u.Team)
 		if err != nil {
 			return fmt.Errorf("upsert user: %w", err)
 		}

@@ -24,3 +24,14 @@ func (db *DB) ReadDB() *sql.DB { return db.reader }
 
 // WriteDB returns the writer, for tests that inspect connection settings.
 func (db *DB) WriteDB() *sql.DB { return db.writer }
+
+// MigrationCount is the number of embedded migrations; numbers may have
+// gaps (each branch of work takes its own), so it can differ from
+// SchemaVersion.
+func MigrationCount() int {
+	ms, err := migrations()
+	if err != nil {
+		return -1
+	}
+	return len(ms)
+}
