@@ -3,6 +3,7 @@ package commands_test
 import (
 	"context"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -155,8 +156,11 @@ func TestGolden(t *testing.T) {
 	}
 }
 
-// TestLanguageRules: explicit choice > typed word > Slack locale unless
-// English in a channel with a language > channel's first language > default.
+// TestLanguageRules: SPEC's eight steps — forced, explicit choice, a typed
+// word only one non-English language uses, inferred, Slack locale unless
+// English in a channel with a language, an English word when the locale is
+// English or unknown, the channel's first language, the default. Each case
+// is a new person: what one typed is remembered (the inferred language).
 func TestLanguageRules(t *testing.T) {
 	f := newFixture(t)
 	if err := f.db.SaveChannel(f.ctx, commands.Channel{ID: "CSHARED", Languages: []string{"cs", "de"}, TimeZone: "Europe/Prague", Schedule: "0 9 * * 1-5", StaleDays: 60}); err != nil {
@@ -168,13 +172,19 @@ func TestLanguageRules(t *testing.T) {
 		{"typed Czech word", "C1", "stav F.019", "", "cs"},
 		{"typed Spanish word", "C1", "estado F.019", "de-DE", "es"},
 		{"shared word, Slack locale", "C1", "status F.019", "es-LA", "es"},
-		{"shared word, English locale, channel language", "CSHARED", "status F.019", "en-US", "cs"},
-		{"shared word, English locale, no channel language", "C1", "status F.019", "en-US", "en"},
-		{"nothing: default", "C1", "status F.019", "", "de"},
-		{"nothing: channel", "CSHARED", "status F.019", "", "cs"},
+		{"English word, German locale", "C1", "follow F.019", "de-DE", "de"},
+		{"English word, German locale, deadlines", "CSHARED", "deadlines", "de-DE", "de"},
+		{"English word, English locale, channel language", "CSHARED", "status F.019", "en-US", "en"},
+		{"English word, no locale, channel language", "CSHARED", "help", "", "en"},
+		{"English word, English locale, no channel language", "C1", "status F.019", "en-US", "en"},
+		{"no word, English locale, channel language", "CSHARED", "", "en-US", "cs"},
+		{"no word, no locale: default", "C1", "", "", "de"},
+		{"no word, no locale: channel", "CSHARED", "", "", "cs"},
+		{"German word, English locale", "CSHARED", "fristen", "en-US", "de"},
 	}
-	for _, tt := range tests {
-		r := f.svc.Execute(f.ctx, commands.Request{User: commands.Person{ID: "UX"}, ChannelID: tt.channel, Text: tt.text, Locale: tt.locale})
+	for i, tt := range tests {
+		user := commands.Person{ID: fmt.Sprintf("ULANG%d", i)}
+		r := f.svc.Execute(f.ctx, commands.Request{User: user, ChannelID: tt.channel, Text: tt.text, Locale: tt.locale})
 		if r.Lang != tt.want {
 			t.Errorf("%s: language %q, want %q", tt.name, r.Lang, tt.want)
 		}

@@ -20,6 +20,10 @@ type Text struct {
 	Data  Data
 	Count *int
 	Raw   string
+	// Prefix, when set, stands for "/klima" in the rendered message: the
+	// mention "@klimabot" for members of another workspace, who cannot use
+	// slash commands (see Reply.ForMention). Raw text is never rewritten.
+	Prefix string
 }
 
 // Msg returns the message id with data.
@@ -59,10 +63,16 @@ func (t Text) RenderEscaped(l *locales.Localizer, esc func(string) string) strin
 	for k, v := range t.Data {
 		data[k] = renderValue(v, l, esc)
 	}
+	out := ""
 	if t.Count != nil {
-		return l.Plural(t.ID, *t.Count, data)
+		out = l.Plural(t.ID, *t.Count, data)
+	} else {
+		out = l.Msg(t.ID, data)
 	}
-	return l.Msg(t.ID, data)
+	if t.Prefix != "" {
+		out = strings.ReplaceAll(out, SlashCommand, t.Prefix)
+	}
+	return out
 }
 
 func renderValue(v any, l *locales.Localizer, esc func(string) string) any {

@@ -63,6 +63,10 @@ type call struct {
 	channel Channel
 	lang    string
 	loc     *time.Location
+	// inferText is what the caller wrote in this call that tells their
+	// language (a logged text, a thread reply); inferFrom says what it is.
+	inferText string
+	inferFrom InferSource
 }
 
 func (s *Service) now() time.Time {
@@ -83,9 +87,19 @@ func (s *Service) logger() *slog.Logger {
 // panics on input and never returns a Go error: failures become a Reply with
 // Err set and a localized explanation.
 func (s *Service) Execute(ctx context.Context, req Request) Reply {
+	r := s.execute(ctx, req)
+	if req.External {
+		// partners cannot use the slash command: teach the mention
+		r = r.ForMention(MentionCommand)
+	}
+	return r
+}
+
+func (s *Service) execute(ctx context.Context, req Request) Reply {
 	cmd, perr := Parse(req.Text)
 	c := &call{s: s, ctx: ctx, req: req, cmd: cmd}
-	if err := c.load(cmd.Lang); err != nil {
+	c.inferText, c.inferFrom = cmd.writing()
+	if err := c.load(cmd.WordLanguage()); err != nil {
 		return c.fail(err)
 	}
 	if perr != nil {
@@ -140,42 +154,10 @@ func (c *call) load(wordLang string) error {
 	if c.channel, err = c.s.Store.Channel(c.ctx, c.req.ChannelID); err != nil {
 		return Internal("load channel", err)
 	}
+	c.learnLanguage()
 	c.lang = c.s.Language(c.user, wordLang, c.req, c.channel)
 	c.loc = c.s.zone(c.channel)
 	return nil
-}
-
-// Language decides the caller's language (SPEC "The caller's language"):
-// a forced or explicit choice, else the language of the typed subcommand word
-// when only one language uses it, else the Slack locale unless it is English
-// and the channel has a language, else the channel's first language, else the
-// default.
-func (s *Service) Language(u User, wordLang string, req Request, ch Channel) string {
-	if l, ok := locales.MatchLanguage(req.Lang); ok {
-		return l
-	}
-	if l, ok := locales.MatchLanguage(u.Language); ok {
-		return l
-	}
-	if wordLang != "" {
-		return wordLang
-	}
-	locale := req.Locale
-	if locale == "" {
-		locale = u.Locale
-	}
-	if l, ok := locales.MatchLanguage(locale); ok && (l != "en" || len(ch.Languages) == 0) {
-		return l
-	}
-	for _, cl := range ch.Languages {
-		if l, ok := locales.MatchLanguage(cl); ok {
-			return l
-		}
-	}
-	if l, ok := locales.MatchLanguage(s.DefaultLang); ok {
-		return l
-	}
-	return locales.Default
 }
 
 // zone returns the channel's time zone, the default zone, or UTC.

@@ -11,17 +11,24 @@ import (
 	"github.com/klimabot/klimabot/locales"
 )
 
-// lang answers `lang [de|cs|es|en]`: shows or stores the caller's language.
+// autoWords say "choose my language yourself" in `lang auto`.
+var autoWords = map[string]bool{"auto": true, "automatisch": true, "automaticky": true, "automatico": true, "automatic": true}
+
+// lang answers `lang [de|cs|es|en|auto]`: shows the caller's language and
+// which rule decided it, stores a choice, or clears it (`auto`).
 func (c *call) language() (Reply, error) {
 	arg := c.cmd.Arg(0)
 	if arg == "" {
+		d := c.s.DecideLanguage(c.user, c.cmd.WordLanguage(), c.req, c.channel)
 		return Reply{Parts: []Part{
 			Paragraph{Text: Msg("lang.current", Data{"Lang": Msg("language.name."+c.lang, nil)})},
+			Paragraph{Text: c.languageSource(d)},
 			Context{Msg("usage.lang", nil)},
 		}}, nil
 	}
+	auto := autoWords[locales.Fold(arg)]
 	l, ok := locales.MatchLanguage(arg)
-	if !ok {
+	if !ok && !auto {
 		return Reply{}, c.usageError(Msg("error.bad_lang", Data{"Lang": arg}))
 	}
 	u := c.user
@@ -29,12 +36,38 @@ func (c *call) language() (Reply, error) {
 	if u.Name == "" {
 		u.Name = c.req.User.Name
 	}
-	u.Language = l
+	u.Language = l // "" for auto
 	if err := c.s.Store.SaveUser(c.ctx, u); err != nil {
 		return Reply{}, Internal("save user", err)
 	}
+	c.user.Language = u.Language
+	if auto {
+		d := c.s.DecideLanguage(c.user, c.cmd.WordLanguage(), c.req, c.channel)
+		c.lang = d.Lang
+		return Reply{Parts: []Part{
+			Paragraph{Text: Msg("lang.auto", Data{"Lang": Msg("language.name."+d.Lang, nil)})},
+			Paragraph{Text: c.languageSource(d)},
+		}}, nil
+	}
 	c.lang = l // the answer already speaks the new language
 	return Reply{Parts: []Part{Paragraph{Text: Msg("lang.set", Data{"Lang": Msg("language.name."+l, nil)})}}}, nil
+}
+
+// languageSource says which rule decided the caller's language, and from
+// what it was inferred.
+func (c *call) languageSource(d LanguageDecision) Text {
+	switch d.Source {
+	case LangWord:
+		return Msg("lang.source.word", Data{"Word": c.cmd.Word})
+	case LangInferred:
+		inf := c.user.Inferred
+		return Msg("lang.source.inferred", Data{
+			"From": Msg("infer.from."+string(inf.From), nil), "Date": DateOf(inf.At.In(c.loc)), "Text": inf.Text,
+		})
+	case LangSlack:
+		return Msg("lang.source.slack", Data{"Locale": d.Locale})
+	}
+	return Msg("lang.source."+string(d.Source), nil)
 }
 
 // channelSettings are the words of `channel KEY VALUE` in every language.

@@ -16,7 +16,11 @@ const entriesShown = 3
 func (c *call) help() Reply {
 	parts := []Part{Header{Text: Msg("help.title", nil)}, Paragraph{Text: Msg("help.intro", nil)}}
 	parts = append(parts, c.usageList(true)...)
-	parts = append(parts, Context{Msg("help.footer", nil)})
+	small := Context{Msg("help.mention", nil), Msg("help.footer", nil)}
+	if c.req.External {
+		small = small[1:] // they know the mention: it is all they have
+	}
+	parts = append(parts, small)
 	return Reply{Parts: parts}
 }
 

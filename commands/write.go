@@ -112,6 +112,12 @@ func (c *call) addEntry(m *Measure, text string, src Source) (Reply, error) {
 // answers and announces exactly like `log`; req.Text is ignored.
 func (s *Service) LogEntry(ctx context.Context, req Request, code, text string, src Source) Reply {
 	c := &call{s: s, ctx: ctx, req: req, cmd: Command{Name: CmdLog}}
+	switch src {
+	case SourceThread:
+		c.inferText, c.inferFrom = text, InferThread
+	case SourceCommand:
+		c.inferText, c.inferFrom = text, InferLog
+	} // a shortcut's text may be another person's words: it tells nothing of the caller
 	if err := c.load(""); err != nil {
 		return c.fail(err)
 	}
