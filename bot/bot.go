@@ -96,6 +96,9 @@ type Store interface {
 	// measure, so a reply in its thread finds the measure.
 	RecordBotMessage(ctx context.Context, channelID, ts string, measureID int64, kind string) error
 	MeasureForMessage(ctx context.Context, channelID, ts string) (measureID int64, ok bool, err error)
+	// MoveChannel moves a channel's settings, follows, sent reminders and
+	// message records to its new id (channel_id_changed).
+	MoveChannel(ctx context.Context, oldID, newID string) error
 	// Ping checks the database for /healthz.
 	Ping(ctx context.Context) error
 }

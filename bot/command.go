@@ -26,7 +26,10 @@ func (b *Bot) handleSlashCommand(cmd slack.SlashCommand) (ack *slack.Msg, then f
 	}
 	// The work runs on the bot's context, not the request's: when it takes
 	// longer than the budget it must go on after the acknowledgement.
-	b.goWork("command", func(ctx context.Context) { done <- b.execute(ctx, req) })
+	b.goWork("command", func(ctx context.Context) {
+		req.Text = b.resolveMarkup(ctx, req.Text) // Parse unescapes
+		done <- b.execute(ctx, req, "")
+	})
 	timer := time.NewTimer(b.cfg.Budget)
 	defer timer.Stop()
 	select {
@@ -97,13 +100,17 @@ func (b *Bot) goAnnounce(a *commands.Announcement) {
 
 // execute runs one command with the caller's Slack locale (cached, or
 // fetched within LocaleTimeout) and name (Slack's real name when known:
-// a slash command only brings the handle), and counts it.
-func (b *Bot) execute(ctx context.Context, req commands.Request) commands.Reply {
+// a slash command only brings the handle), and counts it. team is the
+// caller's home workspace when the payload names it (an event's
+// user_team); else the one users.info named decides whether the caller is
+// an external member.
+func (b *Bot) execute(ctx context.Context, req commands.Request, team string) commands.Reply {
 	start := time.Now()
 	u, _ := b.user(ctx, req.User.ID, true)
 	if b.fresh(u) {
 		req.Locale = u.Locale
 	}
+	req.External = req.External || b.externalMember(team, u)
 	req.Known = &u
 	if u.Name != "" {
 		req.User.Name = u.Name

@@ -121,7 +121,9 @@ func TestLocaleRefreshedWhenOld(t *testing.T) {
 }
 
 // TestLocaleTimeout: a users.info that hangs costs at most LocaleTimeout;
-// the answer still comes in the acknowledgement, in the default language.
+// the answer still comes in the acknowledgement, without the locale: the
+// English word "status" with no locale known answers in English (SPEC
+// "The caller's language", step 6).
 func TestLocaleTimeout(t *testing.T) {
 	h := newHarness(t, func(c *Config) { c.LocaleTimeout = 200 * time.Millisecond })
 	release := h.slack.hangUntil("users.info")
@@ -130,7 +132,7 @@ func TestLocaleTimeout(t *testing.T) {
 	if status != 200 || body == "" {
 		t.Fatalf("no answer within the budget: %d %q", status, body)
 	}
-	mustContainAll(t, "default language", h.answer(body).Visible(), "0 von 6 Schritten erledigt")
+	mustContainAll(t, "English word, no locale", h.answer(body).Visible(), "0 of 6 steps done")
 	release()
 	h.settle()
 }

@@ -56,13 +56,29 @@ func (b *Bot) handleEvent(ctx context.Context, eventID string, ev slackevents.Ev
 		if b.fromBot(e.User, e.BotID) || e.User == "" {
 			return
 		}
-		if b.firstDelivery(ctx, eventID) {
-			b.handleMention(ctx, e)
+		if !b.firstDelivery(ctx, eventID) {
+			return
 		}
+		if e.Edited != nil {
+			// an edit of a message that mentions the bot: never run twice
+			b.refuseEdit(ctx, e)
+			return
+		}
+		b.handleMention(ctx, e)
 	case *slackevents.MessageEvent:
+		if e.ChannelType == slackevents.ChannelTypeIM {
+			if b.personsMessage(e) && b.firstDelivery(ctx, eventID) {
+				b.handleDirectMessage(ctx, e)
+			}
+			return
+		}
 		measureID, ok := b.threadMeasure(ctx, e)
 		if ok && b.firstDelivery(ctx, eventID) {
 			b.handleThreadReply(ctx, e, measureID)
+		}
+	case *slackevents.ChannelIDChangedEvent:
+		if b.firstDelivery(ctx, eventID) {
+			b.moveChannel(ctx, e.OldChannelID, e.NewChannelID)
 		}
 	case *slackevents.AppHomeOpenedEvent:
 		if e.Tab == "home" && e.User != "" && b.firstDelivery(ctx, eventID) {
@@ -125,41 +141,15 @@ func (b *Bot) stripMention(text string) string {
 	return strings.TrimSpace(text)
 }
 
-// handleMention runs "@klimabot status F.019" like /klima status F.019 and
-// answers in the thread of the mention (a new thread under it when it was
-// not in one), visible to the caller only, like the slash command's answer.
-// A log or done also announces in the channel, like the slash command; a
-// report or timeline is uploaded into the thread.
-func (b *Bot) handleMention(ctx context.Context, e *slackevents.AppMentionEvent) {
-	r := b.execute(ctx, commands.Request{
-		User:      commands.Person{ID: e.User},
-		ChannelID: e.Channel,
-		Text:      b.stripMention(e.Text),
-	})
-	thread := e.ThreadTimeStamp
-	if thread == "" {
-		thread = e.TimeStamp
-	}
-	opts := append(b.replyOptions(r), slack.MsgOptionTS(thread))
-	if err := b.postEphemeral(ctx, e.Channel, e.User, opts...); err != nil {
-		b.log.Warn("mention not answered", "channel", e.Channel, "user", e.User, "err", err)
-	}
-	b.announce(ctx, r.Announce)
-	b.uploadFiles(ctx, e.Channel, thread, r, func(note commands.Reply) {
-		opts := append(b.replyOptions(note), slack.MsgOptionTS(thread))
-		if err := b.postEphemeral(ctx, e.Channel, e.User, opts...); err != nil {
-			b.log.Warn("upload failure not shown", "channel", e.Channel, "err", err)
-		}
-	})
-}
-
 // threadMeasure returns the measure a message is about when it is a
 // person's reply in the thread of a bot message recorded for a measure.
-// Everything else is ignored: bots (klimabot included), any subtype
-// (edits, deletions, joins, broadcasts), top-level messages, mentions of
-// the bot (they come as app_mention too) and threads of other messages.
+// A person's reply may carry a subtype (a photo: file_share; "also send
+// to channel": thread_broadcast). Everything else is ignored: bots
+// (klimabot included), edits, deletions, joins, top-level messages,
+// mentions of the bot (they come as app_mention too) and threads of other
+// messages.
 func (b *Bot) threadMeasure(ctx context.Context, e *slackevents.MessageEvent) (int64, bool) {
-	if e.SubType != "" || b.fromBot(e.User, e.BotID) || e.User == "" || e.Channel == "" {
+	if !b.personsMessage(e) || e.Channel == "" {
 		return 0, false
 	}
 	if e.ThreadTimeStamp == "" || e.ThreadTimeStamp == e.TimeStamp || b.mentionOf(e.Text) {
@@ -186,8 +176,16 @@ func (b *Bot) handleThreadReply(ctx context.Context, e *slackevents.MessageEvent
 		return
 	}
 	u, _ := b.user(ctx, e.User, true)
-	req := commands.Request{User: commands.Person{ID: e.User, Name: u.Name}, ChannelID: e.Channel}
-	text := slackUnescape.Replace(e.Text)
+	req := commands.Request{User: commands.Person{ID: e.User, Name: u.Name}, ChannelID: e.Channel,
+		External: b.externalMember(e.UserTeam, u)}
+	if b.fresh(u) {
+		req.Locale = u.Locale
+	}
+	req.Known = &u
+	text := slackUnescape.Replace(b.resolveMarkup(ctx, e.Text))
+	if e.Message != nil {
+		text = withFiles(text, e.Message.Files)
+	}
 	r := b.svc.LogEntry(ctx, req, code, text, commands.SourceThread)
 	outcome := "ok"
 	if r.Err != nil {

@@ -56,7 +56,8 @@ type fakeSlack struct {
 	mu        sync.Mutex
 	calls     []slackCall
 	users     map[string]slackUser
-	fail      map[string][]int // method → statuses to answer first, in order
+	teams     map[string]string // user id → home team, if not homeTeam (partners' tests)
+	fail      map[string][]int  // method → statuses to answer first, in order
 	hang      map[string]chan struct{}
 	authError string
 	ts        int
@@ -215,7 +216,11 @@ func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 		if c.Form.Get("include_locale") != "true" {
 			u.Locale = "" // Slack only tells the locale when asked
 		}
-		ok(map[string]any{"user": map[string]any{"id": id, "name": strings.ToLower(strings.Fields(u.Name)[0]), "real_name": u.Name, "locale": u.Locale}})
+		team := homeTeam
+		if t, ok := f.teams[id]; ok {
+			team = t
+		}
+		ok(map[string]any{"user": map[string]any{"id": id, "team_id": team, "name": strings.ToLower(strings.Fields(u.Name)[0]), "real_name": u.Name, "locale": u.Locale}})
 	case "chat.postMessage", "chat.postEphemeral", "chat.update":
 		if c.Form.Get("channel") == "CGONE" {
 			fail("channel_not_found")

@@ -128,6 +128,14 @@ func (b *Bot) serveEvents(w http.ResponseWriter, r *http.Request) {
 	}
 	ev, err := slackevents.ParseEvent(body, slackevents.OptionNoVerifyToken())
 	if err != nil {
+		if env, ok := wellFormedEnvelope(body); ok {
+			// An inner event slack-go has no struct for (workflow_step_execute,
+			// assistant events) or cannot read: ack it all the same, or Slack
+			// retries it three times (SLACK.md pitfall 14).
+			b.notUnderstood(env, err)
+			w.WriteHeader(http.StatusOK)
+			return
+		}
 		if ev.Type == "" || ev.Type == "unmarshalling_error" {
 			b.badRequest(w, r, "events payload", err)
 			return

@@ -174,7 +174,7 @@ func (b *Bot) openLogModal(ctx context.Context, cb *slack.InteractionCallback) {
 	} else {
 		measure = measureSelect(all, ch, msg("bot.modal_measure_placeholder"))
 	}
-	text := cutText(strings.TrimSpace(slackUnescape.Replace(cb.Message.Text)), commands.MaxTextLen)
+	text := cutText(strings.TrimSpace(slackUnescape.Replace(b.resolveMarkup(ctx, cb.Message.Text))), commands.MaxTextLen)
 	textIn := slack.NewPlainTextInputBlockElement(nil, blockText)
 	textIn.Multiline = true
 	textIn.InitialValue = text

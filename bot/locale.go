@@ -74,8 +74,12 @@ func (b *Bot) user(ctx context.Context, userID string, fetch bool) (u commands.U
 	u.ID = userID
 	u.Locale = info.Locale
 	u.LocaleAt = b.now()
+	if info.TeamID != "" {
+		u.Team = info.TeamID
+	}
 	if u.Name == "" {
-		u.Name = displayName(info.RealName, info.Profile.DisplayName, info.Name)
+		// external members' names may be only in the profile (SLACK.md)
+		u.Name = displayName(info.RealName, info.Profile.RealName, info.Profile.DisplayName, info.Name)
 	}
 	if err := b.store.SaveUser(ctx, u); err != nil {
 		b.log.Error("cache user locale", "user", userID, "err", err)

@@ -65,7 +65,7 @@ func (b *Bot) socketEvent(ctx context.Context, client *socketmode.Client, evt so
 	case socketmode.EventTypeInvalidAuth:
 		b.log.Error("socket mode: SLACK_APP_TOKEN refused")
 	case socketmode.EventTypeErrorBadMessage:
-		b.log.Warn("socket mode: unreadable message", "data", evt.Data)
+		b.socketBadMessage(client, evt)
 	case socketmode.EventTypeSlashCommand:
 		cmd, ok := evt.Data.(slack.SlashCommand)
 		if !ok || evt.Request == nil {

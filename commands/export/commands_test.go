@@ -2,6 +2,7 @@ package export_test
 
 import (
 	"bytes"
+	"fmt"
 	"image/png"
 	"strings"
 	"testing"
@@ -21,8 +22,13 @@ func (f *fixture) service(reports bool) *commands.Service {
 	return s
 }
 
+// Each text comes from a new person: the language a word tells is
+// remembered as the person's inferred language, which would decide the
+// next answer (SPEC "The caller's language", step 4).
 func (f *fixture) run(s *commands.Service, text string) commands.Reply {
-	return s.Execute(f.ctx, commands.Request{User: commands.Person{ID: "U1", Name: "U1"}, ChannelID: "C9", Text: text})
+	f.runs++
+	user := commands.Person{ID: fmt.Sprintf("U%d", f.runs), Name: "U1"}
+	return s.Execute(f.ctx, commands.Request{User: user, ChannelID: "C9", Text: text})
 }
 
 // file returns the File part of a reply.

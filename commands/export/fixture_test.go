@@ -38,6 +38,8 @@ type fixture struct {
 	ctx context.Context
 	db  *storage.DB
 	b   *locales.Bundle
+	// runs counts the commands run, so each comes from a new person.
+	runs int
 }
 
 // repoFile returns the path of a file relative to the repository root.

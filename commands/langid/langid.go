@@ -32,7 +32,10 @@ const (
 	MinWords   = 3
 	MinLetters = 12
 	// MinConfidence is whatlanggo's confidence (0–1) the model must reach.
-	MinConfidence = 0.3
+	// An inferred language comes before the Slack locale, so a guess must
+	// be a confident one: at 0.3 "Workshop s partnery a radou dne 3. 3."
+	// was taken for English (0.37).
+	MinConfidence = 0.4
 )
 
 // models maps klimabot's languages to whatlanggo's.
