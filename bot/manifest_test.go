@@ -11,17 +11,59 @@ import (
 	"unicode/utf8"
 )
 
-// The scopes and events of SLACK.md ("Scopes for the manifest"), exactly,
-// plus files:write: `/klima report` and `/klima timeline` upload their
-// documents (commands.File) to the channel.
+// The scopes and events of SLACK.md ("Scopes for the manifest"), exactly:
+// files:write because `/klima report` and `/klima timeline` upload their
+// documents (commands.File) to the channel; im:history and message.im
+// because direct messages to the bot are commands; channel_id_changed so
+// settings follow a private channel that becomes shared. No channels:read
+// or groups:read: no call needs them (TestManifestScopesAreUsed).
 var (
 	wantScopes = []string{
-		"commands", "chat:write", "chat:write.public", "users:read", "channels:read",
-		"groups:read", "channels:history", "groups:history", "im:history", "app_mentions:read",
-		"files:write",
+		"commands", "chat:write", "chat:write.public", "users:read", "channels:history",
+		"groups:history", "im:history", "app_mentions:read", "files:write",
 	}
-	wantEvents = []string{"app_mention", "message.channels", "message.groups", "message.im", "app_home_opened"}
+	wantEvents = []string{"app_mention", "message.channels", "message.groups", "message.im", "app_home_opened",
+		"channel_id_changed"}
 )
+
+// TestManifestScopesAreUsed: channels:read and groups:read are requested
+// only if a call needs them (conversations.info, .list, .members), and the
+// Socket Mode manifest does not ask for a signing secret it never uses.
+func TestManifestScopesAreUsed(t *testing.T) {
+	files, err := os.ReadDir(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		if !strings.HasSuffix(f.Name(), ".go") || strings.HasSuffix(f.Name(), "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(f.Name())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, call := range []string{"GetConversationInfo", "GetConversations(", "GetConversationsContext", "GetUsersInConversation",
+			"conversations.info", "conversations.list", "conversations.members"} {
+			if strings.Contains(string(src), call) {
+				t.Errorf("%s calls %s: the manifests need channels:read and groups:read again", f.Name(), call)
+			}
+		}
+	}
+	socket, err := os.ReadFile("manifest.socket.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(socket), "SIGNING_SECRET") {
+		t.Error("manifest.socket.yaml asks for a signing secret; Socket Mode needs none")
+	}
+	http, err := os.ReadFile("manifest.http.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(http), "SLACK_SIGNING_SECRET") {
+		t.Error("manifest.http.yaml does not say to set SLACK_SIGNING_SECRET")
+	}
+}
 
 // flatYAML reads the YAML subset the manifests use (nested maps, lists of
 // scalars, lists of flat maps; no tabs, flow style or multi-line strings)
