@@ -22,6 +22,14 @@ type consoleOptions struct {
 	// files is the directory File parts of answers are saved to; "" saves
 	// nothing and prints a hint.
 	files string
+	// external acts as a member of another workspace (a partner in a Slack
+	// Connect channel): no admin rights, help teaches the mention, and no
+	// locale, as Slack tells none of them.
+	external bool
+	// locale plays the Slack locale of the person at the console: the
+	// town's KLIMABOT_LANGUAGE, so that the README's English words answer
+	// in it (SPEC "The caller's language", step 5).
+	locale string
 }
 
 func runConsole(ctx context.Context, e env, args []string) error {
@@ -35,17 +43,25 @@ func runConsole(ctx context.Context, e env, args []string) error {
 	channel := fs.String("channel", "console", "channel id to act in")
 	lang := fs.String("lang", "", "answer in this language: de, cs, es or en")
 	files := fs.String("files", "", "save reports and timelines of answers into this directory")
+	external := fs.Bool("external", false, "act as a partner from another workspace (Slack Connect): no admin rights")
 	if err := parseFlags(fs, args, &cfg); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return usageErr("console: unexpected argument %q", fs.Arg(0))
 	}
+	if *external && *user == "" {
+		*user = "partner"
+	}
 	opt, err := newConsoleOptions(e, *user, *channel, *lang)
 	if err != nil {
 		return err
 	}
 	opt.files = *files
+	opt.external = *external
+	if !opt.external {
+		opt.locale = cfg.Language
+	}
 	a, err := open(ctx, e, cfg, time.Now)
 	if err != nil {
 		return err
@@ -84,6 +100,7 @@ func (a *app) console(ctx context.Context, e env, opt consoleOptions) error {
 		}
 	}
 	prompt()
+	var lastMeasure string // the measure of the last announcement: "> TEXT" replies in its thread
 	for in.Scan() {
 		if ctx.Err() != nil {
 			return nil
@@ -96,12 +113,19 @@ func (a *app) console(ctx context.Context, e env, opt consoleOptions) error {
 		case "exit", "quit", "/exit", "/quit":
 			return nil
 		}
+		if text, ok := strings.CutPrefix(line, ">"); ok {
+			a.threadReply(ctx, e, opt, lastMeasure, strings.TrimSpace(text))
+			prompt()
+			continue
+		}
 		r := a.svc.Execute(ctx, commands.Request{
-			User: opt.user, ChannelID: opt.channel, Text: line, Lang: opt.lang, Admin: true,
+			User: opt.user, ChannelID: opt.channel, Text: line, Lang: opt.lang, Locale: opt.locale,
+			Admin: !opt.external, External: opt.external,
 		})
 		fmt.Fprint(e.stdout, r.Text(a.bundle))
 		saveFiles(e, a.bundle.For(r.Lang), opt.files, r.Parts)
 		if an := r.Announce; an != nil {
+			lastMeasure = an.MeasureCode
 			for _, l := range an.Langs {
 				fmt.Fprintf(e.stdout, "\n→ #%s (%s):\n%s", an.ChannelID, l, commands.PlainText(an.Parts, a.bundle.For(l)))
 			}
@@ -151,4 +175,31 @@ func isTerminal(r io.Reader) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// threadReply plays a reply in a Slack thread: "> TEXT" is logged as a
+// progress entry of the measure whose announcement came last (or the one
+// measure the channel follows), in the replier's words, and acknowledged
+// in the language they wrote in, as the bot does in Slack.
+func (a *app) threadReply(ctx context.Context, e env, opt consoleOptions, code, text string) {
+	if code == "" {
+		if ch, err := a.db.Channel(ctx, opt.channel); err == nil && !ch.FollowAll && len(ch.Follows) == 1 {
+			code = ch.Follows[0]
+		}
+	}
+	if code == "" {
+		l := a.bundle.For(a.svc.Language(commands.User{}, "", commands.Request{Lang: opt.lang}, commands.Channel{}))
+		fmt.Fprintln(e.stdout, l.Msg("cli.reply_no_thread", nil))
+		fmt.Fprintln(e.stdout)
+		return
+	}
+	req := commands.Request{User: opt.user, ChannelID: opt.channel, Lang: opt.lang, Locale: opt.locale,
+		Admin: !opt.external, External: opt.external}
+	r := a.svc.LogEntry(ctx, req, code, text, commands.SourceThread)
+	if r.Err == nil {
+		r = commands.Reply{Lang: r.Lang, Parts: []commands.Part{
+			commands.Paragraph{Text: commands.Msg("bot.thread_logged", commands.Data{"Code": code})},
+		}}
+	}
+	fmt.Fprintln(e.stdout, r.Text(a.bundle))
 }

@@ -27,6 +27,7 @@ func runDemo(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "demo")
 	db := fs.String("db", "", "keep the demo database in this file (default: a temporary file, removed at exit)")
 	lang := fs.String("lang", "", "answer in this language: de, cs, es or en")
+	external := fs.Bool("external", false, "act as Jana Nováková of the partner town, a member of another workspace")
 	if err := parseFlags(fs, args, &cfg); err != nil {
 		return err
 	}
@@ -47,6 +48,11 @@ func runDemo(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if *external {
+		opt.user, opt.external = demoPartner, true
+	} else {
+		opt.locale = cfg.Language
+	}
 	a, err := open(ctx, e, cfg, time.Now)
 	if err != nil {
 		return err
@@ -60,9 +66,18 @@ func runDemo(ctx context.Context, e env, args []string) error {
 		l = a.bundle.For(opt.lang)
 	}
 	fmt.Fprintln(e.stdout, l.Msg("cli.demo_welcome", nil))
+	if opt.external {
+		fmt.Fprintln(e.stdout, l.Msg("cli.demo_external", map[string]any{"Name": demoPartner.Name}))
+	} else {
+		fmt.Fprintln(e.stdout, l.Msg("cli.demo_partner_hint", nil))
+	}
 	fmt.Fprintln(e.stdout)
 	return a.console(ctx, e, opt)
 }
+
+// demoPartner is the partner town's contact in the demo: a member of the
+// partner's own workspace in a Slack Connect channel (demo --external).
+var demoPartner = commands.Person{ID: "U0NMNM01", Name: "Jana Nováková"}
 
 // loadDemo imports the embedded seed documents and adds what a town would
 // have logged by now: done steps, progress entries by staff and partners, and
@@ -98,7 +113,7 @@ func (a *app) loadDemo(ctx context.Context, now time.Time) error {
 	today := commands.Today(now, loc)
 	at := func(days int) time.Time { return today.AddDays(days).Time(loc).Add(10 * time.Hour) }
 	staff := commands.Person{ID: "U0STABSKS", Name: "Stabsstelle Klimaschutz"}
-	partner := commands.Person{ID: "U0NMNM01", Name: "Jana Nováková"}
+	partner := demoPartner
 	skew := commands.Person{ID: "U0SKEW01", Name: "SKEW"}
 
 	// F.019: steps 1-4 happened up to the visit in Hilden on 23.06.2023.
