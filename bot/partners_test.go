@@ -175,6 +175,13 @@ func TestExternalAdminIsNoAdmin(t *testing.T) {
 			t.Errorf("refusal = %q", c.Form.Get("text"))
 		}
 	}
+	// a slash command names no team of the person: users.info does (a
+	// partner invited as a guest is a member and would pass)
+	h.command("UEXTADMIN", chanOther, "eintragen F.019 Per Slash-Befehl", "")
+	h.settle()
+	if es := h.entries(); len(es) != 0 {
+		t.Errorf("an external 'admin' logged by slash command: %+v", es)
+	}
 	// a member of the installing workspace with the same rights may
 	h.event("EvHomeAdmin", map[string]any{"type": "app_mention", "channel": chanOther, "user": adminUser,
 		"user_team": homeTeam, "text": "<@" + botUser + "> eintragen F.019 Als Admin", "ts": "1699990300.000500"}, nil)
