@@ -173,12 +173,16 @@ type Context []Text
 type Divider struct{}
 
 // File is a document that comes with a reply: a status report, a timeline
-// picture. The console writes it to disk; Slack uploads it to the channel.
+// picture, a calendar. The console writes it to disk; Slack uploads it to
+// the channel, or to the asker alone when it is Private.
 type File struct {
 	Name    string // file name, e.g. "F.019-zeitachse.png"
 	Title   Text
 	Type    string // MIME type, e.g. "image/png"
 	Content []byte
+	// Private files go to the asker alone (in Slack: a direct message from
+	// klimabot), never to the channel.
+	Private bool
 }
 
 func (Header) part()    {}
