@@ -20,11 +20,11 @@ const (
 
 // CalendarRequest asks for the calendar of open deadlines of a scope.
 type CalendarRequest struct {
-	Scope     CalendarScope
-	ChannelID string // CalendarChannel: the channel
-	MeasureID int64  // CalendarMeasure: the measure
-	Lang      string // language of summaries and descriptions
-	Now       time.Time
+	Scope      CalendarScope
+	ChannelID  string  // CalendarChannel: the channel
+	MeasureIDs []int64 // CalendarMeasure: the measures (a link has one)
+	Lang       string  // language of summaries and descriptions
+	Now        time.Time
 }
 
 // CalendarFile is an iCalendar file made for a request and how many events
@@ -50,7 +50,11 @@ type CalendarLink struct {
 
 // Request returns what the link shows, as of now.
 func (l CalendarLink) Request(now time.Time) CalendarRequest {
-	return CalendarRequest{Scope: l.Scope, ChannelID: l.ChannelID, MeasureID: l.MeasureID, Lang: l.Lang, Now: now}
+	r := CalendarRequest{Scope: l.Scope, ChannelID: l.ChannelID, Lang: l.Lang, Now: now}
+	if l.Scope == CalendarMeasure {
+		r.MeasureIDs = []int64{l.MeasureID}
+	}
+	return r
 }
 
 // Calendars makes the calendar files of `calendar` and keeps the
@@ -95,6 +99,7 @@ func (c *call) calendar() (Reply, error) {
 		return Reply{}, c.usageError(Msg("error.one_code", nil))
 	}
 	req := CalendarRequest{Lang: c.lang, Now: c.s.now()}
+	link := CalendarLink{UserID: c.req.User.ID, Lang: c.lang}
 	var what Text
 	switch {
 	case arg == "":
@@ -102,16 +107,18 @@ func (c *call) calendar() (Reply, error) {
 			return Reply{}, c.usageError(Msg("calendar.no_follows", nil))
 		}
 		req.Scope, req.ChannelID = CalendarChannel, c.req.ChannelID
+		link.Scope, link.ChannelID = CalendarChannel, c.req.ChannelID
 		what = Msg("calendar.what_channel", nil)
 	case isAll(arg):
-		req.Scope = CalendarAll
+		req.Scope, link.Scope = CalendarAll, CalendarAll
 		what = Msg("calendar.what_all", nil)
 	default:
 		m, err := c.measure(arg)
 		if err != nil {
 			return Reply{}, err
 		}
-		req.Scope, req.MeasureID = CalendarMeasure, m.ID
+		req.Scope, req.MeasureIDs = CalendarMeasure, []int64{m.ID}
+		link.Scope, link.MeasureID = CalendarMeasure, m.ID
 		what = Raw(m.Code + " " + shorten(m.Title, 80))
 	}
 	f, err := c.s.Calendars.File(c.ctx, req)
@@ -127,9 +134,7 @@ func (c *call) calendar() (Reply, error) {
 			Paragraph{Text: Plural("calendar.ready", f.Events, Data{"What": what, "Name": f.Name})},
 			f.File)
 	}
-	url, err := c.s.Calendars.Link(c.ctx, CalendarLink{
-		UserID: c.req.User.ID, Scope: req.Scope, ChannelID: req.ChannelID, MeasureID: req.MeasureID, Lang: c.lang,
-	})
+	url, err := c.s.Calendars.Link(c.ctx, link)
 	if err != nil {
 		return Reply{}, storeErr("calendar link", err)
 	}

@@ -138,7 +138,7 @@ func uids(events map[string]*component) []string {
 // step's implied one are not there; the postponed one is on its new day.
 func TestFileHoldsEveryOpenDeadline(t *testing.T) {
 	f := newFixture(t)
-	cf, events := f.file(commands.CalendarRequest{Scope: commands.CalendarMeasure, MeasureID: f.f019.ID})
+	cf, events := f.file(commands.CalendarRequest{Scope: commands.CalendarMeasure, MeasureIDs: []int64{f.f019.ID}})
 	d := f.domain()
 	want := map[string]string{ // UID → DTSTART
 		"d" + itoa(f.open.ID) + "@" + d:      "20270331",
@@ -193,7 +193,7 @@ func TestSummaryAndDescription(t *testing.T) {
 		"es": {"F.019 – plazo: ", "F.019 – paso 5: Ratsbeschluss", "Próximos pasos de implementación:", "Estado en Slack: /klima estado F.019"},
 		"en": {"F.019 – deadline: ", "F.019 – step 5: Ratsbeschluss", "Next implementation steps:", "Status in Slack: /klima status F.019"},
 	} {
-		_, events := f.file(commands.CalendarRequest{Scope: commands.CalendarMeasure, MeasureID: f.f019.ID, Lang: lang})
+		_, events := f.file(commands.CalendarRequest{Scope: commands.CalendarMeasure, MeasureIDs: []int64{f.f019.ID}, Lang: lang})
 		if got := unescapeText(events[explicit].one(t, "SUMMARY").Value); got != want[0]+czech {
 			t.Errorf("%s: SUMMARY %q, want %q", lang, got, want[0]+czech)
 		}
@@ -248,7 +248,7 @@ func TestTwoExportsSameUIDs(t *testing.T) {
 // text comes back whole.
 func TestLongLinesFoldWithinCharacters(t *testing.T) {
 	f := newFixture(t)
-	cf, events := f.file(commands.CalendarRequest{Scope: commands.CalendarMeasure, MeasureID: f.f019.ID, Lang: "cs"})
+	cf, events := f.file(commands.CalendarRequest{Scope: commands.CalendarMeasure, MeasureIDs: []int64{f.f019.ID}, Lang: "cs"})
 	if !bytes.Contains(cf.Content, []byte("\r\n ")) {
 		t.Fatal("no folded line")
 	}
@@ -456,3 +456,21 @@ func sortedKeys(m map[string]string) []string {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestFileOfSeveralMeasures: the export's CODE... names several measures;
+// the file holds theirs and no other, under klimabot.ics.
+func TestFileOfSeveralMeasures(t *testing.T) {
+	f := newFixture(t)
+	cf, events := f.file(commands.CalendarRequest{Scope: commands.CalendarMeasure, MeasureIDs: []int64{f.f019.ID, f.a1.ID}})
+	if len(events) != 8 || cf.Events != 8 || cf.Name != "klimabot.ics" {
+		t.Errorf("%d events (%d) in %s, want 8 in klimabot.ics", len(events), cf.Events, cf.Name)
+	}
+	cf, events = f.file(commands.CalendarRequest{Scope: commands.CalendarMeasure, MeasureIDs: []int64{f.a1.ID}})
+	if len(events) != 1 || cf.Name != "klimabot-A.1.ics" {
+		t.Errorf("%d events in %s, want 1 in klimabot-A.1.ics", len(events), cf.Name)
+	}
+	cf, events = f.file(commands.CalendarRequest{Scope: commands.CalendarMeasure})
+	if len(events) != 0 || cf.Events != 0 {
+		t.Errorf("no measure named: %d events, want none (not all)", len(events))
+	}
+}

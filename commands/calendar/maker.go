@@ -67,7 +67,7 @@ type Maker struct {
 var _ commands.Calendars = (*Maker)(nil)
 
 // File returns the calendar of r's scope: klimabot-F.019.ics for one
-// measure, klimabot.ics for several.
+// measure, klimabot.ics for several (a channel's or all).
 func (mk *Maker) File(ctx context.Context, r commands.CalendarRequest) (commands.CalendarFile, error) {
 	content, events, codes, err := mk.render(ctx, r)
 	if err != nil {
@@ -203,14 +203,17 @@ func (mk *Maker) scope(ctx context.Context, r commands.CalendarRequest) (ids []i
 	case commands.CalendarAll:
 		return nil, nil, true, nil
 	case commands.CalendarMeasure:
-		code, err := mk.Store.MeasureCode(ctx, r.MeasureID)
-		if commands.ErrorCode(err) == commands.ENOTFOUND {
-			return nil, nil, false, nil
+		for _, id := range r.MeasureIDs {
+			code, err := mk.Store.MeasureCode(ctx, id)
+			if commands.ErrorCode(err) == commands.ENOTFOUND {
+				continue // a link to a measure that is gone shows nothing
+			}
+			if err != nil {
+				return nil, nil, false, fmt.Errorf("calendar measure: %w", err)
+			}
+			ids, codes = append(ids, id), append(codes, code)
 		}
-		if err != nil {
-			return nil, nil, false, fmt.Errorf("calendar measure: %w", err)
-		}
-		return []int64{r.MeasureID}, []string{code}, false, nil
+		return ids, codes, false, nil
 	case commands.CalendarChannel:
 		ch, err := mk.Store.Channel(ctx, r.ChannelID)
 		if err != nil {
