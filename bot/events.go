@@ -129,7 +129,7 @@ func (b *Bot) stripMention(text string) string {
 // answers in the thread of the mention (a new thread under it when it was
 // not in one), visible to the caller only, like the slash command's answer.
 // A log or done also announces in the channel, like the slash command; a
-// report or timeline is uploaded into the thread.
+// report or timeline is uploaded into the thread, a calendar to the asker.
 func (b *Bot) handleMention(ctx context.Context, e *slackevents.AppMentionEvent) {
 	r := b.execute(ctx, commands.Request{
 		User:      commands.Person{ID: e.User},
@@ -145,7 +145,7 @@ func (b *Bot) handleMention(ctx context.Context, e *slackevents.AppMentionEvent)
 		b.log.Warn("mention not answered", "channel", e.Channel, "user", e.User, "err", err)
 	}
 	b.announce(ctx, r.Announce)
-	b.uploadFiles(ctx, e.Channel, thread, r, func(note commands.Reply) {
+	b.uploadFiles(ctx, e.Channel, thread, e.User, r, func(note commands.Reply) {
 		opts := append(b.replyOptions(note), slack.MsgOptionTS(thread))
 		if err := b.postEphemeral(ctx, e.Channel, e.User, opts...); err != nil {
 			b.log.Warn("upload failure not shown", "channel", e.Channel, "err", err)

@@ -13,12 +13,14 @@ import (
 
 // The scopes and events of SLACK.md ("Scopes for the manifest"), exactly,
 // plus files:write: `/klima report` and `/klima timeline` upload their
-// documents (commands.File) to the channel.
+// documents (commands.File) to the channel; and im:write: `/klima calendar`
+// sends its file to the asker alone, in a direct message that files v2
+// can only reach by its id (conversations.open).
 var (
 	wantScopes = []string{
 		"commands", "chat:write", "chat:write.public", "users:read", "channels:read",
 		"groups:read", "channels:history", "groups:history", "im:history", "app_mentions:read",
-		"files:write",
+		"files:write", "im:write",
 	}
 	wantEvents = []string{"app_mention", "message.channels", "message.groups", "message.im", "app_home_opened"}
 )
