@@ -2,14 +2,22 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	ics "github.com/arran4/golang-ical"
+	"github.com/gorilla/websocket"
 )
 
 // icsUIDs parses an iCalendar text with the library's parser and returns
@@ -106,5 +114,183 @@ func TestExportICS(t *testing.T) {
 	bad := runCmd(t, env, "", "export", "--format", "ics", "F.91")
 	if bad.err == nil || !strings.Contains(bad.stderr, "F.91") {
 		t.Errorf("unknown code: %v\n%s", bad.err, bad.stderr)
+	}
+}
+
+// socketSlackAPI is Slack for a serve in Socket Mode: the Web API methods a
+// calendar answer needs, and a WebSocket that says hello, sends the
+// envelopes given to it and hands back the acks.
+type socketSlackAPI struct {
+	srv      *httptest.Server
+	out      chan map[string]any
+	acks     chan map[string]any
+	mu       sync.Mutex
+	sharedTo []string // channel_id of each completed upload
+}
+
+func newSocketSlackAPI(t *testing.T) *socketSlackAPI {
+	s := &socketSlackAPI{out: make(chan map[string]any, 4), acks: make(chan map[string]any, 16)}
+	s.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		method := strings.TrimPrefix(r.URL.Path, "/")
+		if method == "ws" {
+			s.play(w, r)
+			return
+		}
+		r.ParseForm()
+		w.Header().Set("Content-Type", "application/json")
+		switch {
+		case method == "auth.test":
+			io.WriteString(w, `{"ok":true,"user_id":"UBOT","bot_id":"BBOT","team":"Hilden","team_id":"T1"}`)
+		case method == "apps.connections.open":
+			io.WriteString(w, `{"ok":true,"url":"ws`+strings.TrimPrefix(s.srv.URL, "http")+`/ws"}`)
+		case method == "users.info":
+			io.WriteString(w, `{"ok":true,"user":{"id":"U1","name":"ute","real_name":"Ute Beispiel","locale":"de-DE"}}`)
+		case method == "conversations.open":
+			io.WriteString(w, `{"ok":true,"channel":{"id":"D`+r.PostForm.Get("users")+`"}}`)
+		case method == "files.getUploadURLExternal":
+			io.WriteString(w, `{"ok":true,"upload_url":"`+s.srv.URL+`/upload/F1","file_id":"F1"}`)
+		case method == "files.completeUploadExternal":
+			s.mu.Lock()
+			s.sharedTo = append(s.sharedTo, r.PostForm.Get("channel_id"))
+			s.mu.Unlock()
+			io.WriteString(w, `{"ok":true,"files":[{"id":"F1"}]}`)
+		case strings.HasPrefix(method, "upload/"):
+			w.Header().Set("Content-Type", "text/plain")
+			io.WriteString(w, "OK")
+		default:
+			io.WriteString(w, `{"ok":false,"error":"unknown_method"}`)
+		}
+	}))
+	t.Cleanup(s.srv.Close)
+	return s
+}
+
+func (s *socketSlackAPI) play(w http.ResponseWriter, r *http.Request) {
+	up := websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
+	conn, err := up.Upgrade(w, r, nil)
+	if err != nil {
+		return
+	}
+	defer conn.Close()
+	if conn.WriteJSON(map[string]any{"type": "hello", "num_connections": 1, "connection_info": map[string]any{"app_id": "A1"}}) != nil {
+		return
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			var m map[string]any
+			if conn.ReadJSON(&m) != nil {
+				return
+			}
+			s.acks <- m
+		}
+	}()
+	for {
+		select {
+		case env := <-s.out:
+			if conn.WriteJSON(env) != nil {
+				return
+			}
+		case <-done:
+			return
+		}
+	}
+}
+
+// TestServeCalendarSocketMode: `klimabot serve` in Socket Mode with
+// KLIMABOT_PUBLIC_URL: `/klima kalender F.019` over the WebSocket answers
+// with a link under the public URL, the file goes to the asker's direct
+// message, and the HTTP server (running in Socket Mode too) serves the
+// link as text/calendar and a made-up token as 404.
+func TestServeCalendarSocketMode(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "k.db")
+	if r := runCmd(t, map[string]string{"KLIMABOT_DB": db}, "", "import", seedPath(t, "000_")); r.err != nil {
+		t.Fatalf("import: %v\n%s", r.err, r.stderr)
+	}
+	api := newSocketSlackAPI(t)
+	env := map[string]string{
+		"KLIMABOT_DB": db, "SLACK_BOT_TOKEN": "xoxb-e2e", "SLACK_APP_TOKEN": "xapp-e2e", "SLACK_API_URL": api.srv.URL,
+		"KLIMABOT_ADDR": "127.0.0.1:0", "KLIMABOT_PUBLIC_URL": "https://klima.hilden.de/bot/",
+	}
+	addrs := make(chan string, 1)
+	serveListening = func(addr string) { addrs <- addr }
+	t.Cleanup(func() { serveListening = nil })
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stderr lockedBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, strings.NewReader(""), io.Discard, &stderr)
+	}()
+	var addr string
+	select {
+	case addr = <-addrs:
+	case err := <-done:
+		t.Fatalf("serve stopped: %v\n%s", err, stderr.String())
+	case <-time.After(30 * time.Second): // a hang guard
+		t.Fatalf("serve did not start\n%s", stderr.String())
+	}
+
+	api.out <- map[string]any{"envelope_id": "env-1", "type": "slash_commands", "accepts_response_payload": true,
+		"payload": map[string]any{"token": "legacy", "team_id": "T1", "channel_id": "C1", "user_id": "U1",
+			"user_name": "ute", "command": "/klima", "text": "kalender F.019",
+			"response_url": "http://127.0.0.1:1/unused", "trigger_id": "1.2.3"}}
+	var ack map[string]any
+	timeout := time.After(30 * time.Second) // a hang guard
+	for ack == nil {
+		select {
+		case m := <-api.acks:
+			if m["envelope_id"] == "env-1" {
+				ack = m
+			}
+		case <-timeout:
+			t.Fatalf("no ack\n%s", stderr.String())
+		}
+	}
+	payload, _ := json.Marshal(ack["payload"])
+	m := regexp.MustCompile(`https://klima\.hilden\.de/bot/calendar/([a-z2-7]{32})\.ics`).FindStringSubmatch(string(payload))
+	if m == nil {
+		t.Fatalf("no link under KLIMABOT_PUBLIC_URL in the ack:\n%s", payload)
+	}
+	mustContain(t, "ack", string(payload), "klimabot-F.019.ics geht nur an Sie")
+
+	resp, err := http.Get("http://" + addr + "/calendar/" + m[1] + ".ics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "text/calendar; charset=utf-8" {
+		t.Fatalf("feed: %d %q", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	if uids, _ := icsUIDs(t, string(body)); len(uids) != 6 {
+		t.Errorf("feed has %d events, want F.019's 6 open steps", len(uids))
+	}
+	resp, err = http.Get("http://" + addr + "/calendar/" + strings.Repeat("q", 32) + ".ics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 404 {
+		t.Errorf("made-up token: %d, want 404", resp.StatusCode)
+	}
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("serve after cancel: %v\n%s", err, stderr.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not stop after cancel")
+	}
+	api.mu.Lock()
+	defer api.mu.Unlock()
+	if len(api.sharedTo) != 1 || api.sharedTo[0] != "DU1" {
+		t.Errorf("the calendar was shared to %v, want DU1 alone", api.sharedTo)
+	}
+	if strings.Contains(stderr.String(), m[1]) {
+		t.Error("the token is in the log")
 	}
 }
