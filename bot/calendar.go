@@ -1,11 +1,12 @@
 package bot
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/slack-go/slack"
@@ -19,10 +20,12 @@ import (
 const PathCalendar = "/calendar/"
 
 // CalendarFeed serves subscription feeds; commands/calendar.Maker
-// implements it. Feed returns the calendar a token shows; ok is false for
-// a token that was never issued or was revoked.
+// implements it. Feed reads the calendar a token shows and returns the
+// function that writes it; ok is false for a token that was never issued
+// or was revoked. An error means nothing could be read, and nothing has
+// been written.
 type CalendarFeed interface {
-	Feed(ctx context.Context, token string) (body []byte, ok bool, err error)
+	Feed(ctx context.Context, token string) (write func(io.Writer) error, ok bool, err error)
 }
 
 // serveCalendar answers GET /calendar/TOKEN.ics with the token's calendar,
@@ -32,11 +35,11 @@ type CalendarFeed interface {
 // is the only key; it is never logged.
 func (b *Bot) serveCalendar(w http.ResponseWriter, r *http.Request) {
 	token, isICS := strings.CutSuffix(r.PathValue("file"), ".ics")
-	var body []byte
+	var write func(io.Writer) error
 	found := false
 	var err error
 	if isICS && b.cfg.Calendar != nil { // a query string is ignored: it reaches nothing
-		body, found, err = b.cfg.Calendar.Feed(r.Context(), token)
+		write, found, err = b.cfg.Calendar.Feed(r.Context(), token)
 	}
 	outcome := "ok"
 	switch {
@@ -54,7 +57,6 @@ func (b *Bot) serveCalendar(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("Content-Type", "text/calendar; charset=utf-8")
 		h.Set("Content-Disposition", `inline; filename="klimabot.ics"`)
-		h.Set("Content-Length", strconv.Itoa(len(body)))
 		// the feed is one person's and changes with every deadline: no
 		// shared cache may keep it
 		h.Set("Cache-Control", "private, no-store")
@@ -62,7 +64,14 @@ func (b *Bot) serveCalendar(w http.ResponseWriter, r *http.Request) {
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("X-Robots-Tag", "noindex")
 		w.WriteHeader(http.StatusOK)
-		w.Write(body)
+		bw := bufio.NewWriterSize(w, 32<<10)
+		err := write(bw)
+		if err == nil {
+			err = bw.Flush()
+		}
+		if err != nil {
+			b.log.Debug("calendar feed cut short", "err", err) // the client went away
+		}
 	}
 	b.metrics.Commands.WithLabelValues("calendar_feed", outcome).Inc()
 }

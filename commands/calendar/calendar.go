@@ -78,24 +78,63 @@ func Write(w io.Writer, events []Event, o Options) error {
 	}
 	cal.SetRefreshInterval(RefreshInterval) // the library writes ;VALUE=DURATION itself
 	cal.SetXPublishedTTL(RefreshInterval)
+	// The calendar is written property by property and event by event, as
+	// Calendar.SerializeTo would, so that a calendar of thousands of events
+	// is never held as objects all at once.
+	cfg := &ics.SerializationConfiguration{MaxLength: 75, PropertyMaxLength: 75, NewLine: "\r\n"}
+	ew := &errWriter{w: w}
+	io.WriteString(ew, "BEGIN:VCALENDAR\r\n")
+	for _, p := range cal.CalendarProperties {
+		if err := p.SerializeTo(ew, cfg); err != nil {
+			return fmt.Errorf("write calendar: %w", err)
+		}
+	}
 	stamp := o.Now.UTC()
+	descriptions := map[*commands.Measure]string{} // a measure's events share it
 	for _, ev := range events {
 		d := ev.Deadline
 		if d.Due.IsZero() {
 			continue
 		}
-		e := cal.AddEvent(UID(d, o.Domain))
+		desc, ok := descriptions[ev.Measure]
+		if !ok {
+			desc = description(ev, o.L)
+			if ev.Measure != nil {
+				descriptions[ev.Measure] = desc
+			}
+		}
+		e := ics.NewEvent(UID(d, o.Domain))
 		e.SetDtStampTime(stamp)
 		e.SetAllDayStartAt(midnight(d.Due))
 		e.SetAllDayEndAt(midnight(d.Due.AddDays(1)))
 		e.SetSummary(summary(ev, o.L))
-		e.SetDescription(description(ev, o.L))
+		e.SetDescription(desc)
 		e.SetTimeTransparency(ics.TransparencyTransparent)
+		if err := e.SerializeTo(ew, cfg); err != nil {
+			return fmt.Errorf("write calendar: %w", err)
+		}
 	}
-	if err := cal.SerializeTo(w, ics.WithNewLineWindows); err != nil {
-		return fmt.Errorf("write calendar: %w", err)
+	io.WriteString(ew, "END:VCALENDAR\r\n")
+	if ew.err != nil {
+		return fmt.Errorf("write calendar: %w", ew.err)
 	}
 	return nil
+}
+
+// errWriter keeps the first write error, so that a long calendar is
+// written without checking every line.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(p []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	n, err := e.w.Write(p)
+	e.err = err
+	return n, err
 }
 
 // midnight is the start of day d; only its date is written (VALUE=DATE).

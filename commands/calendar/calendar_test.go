@@ -272,7 +272,7 @@ func TestDoneAndPostponedInTheFeed(t *testing.T) {
 	token := tokenOf(t, url)
 	feed := func() map[string]*component {
 		t.Helper()
-		body, ok, err := f.mk.Feed(f.ctx, token)
+		body, ok, err := feed(f.mk, token)
 		if err != nil || !ok {
 			t.Fatalf("feed: %v, %v", ok, err)
 		}
@@ -315,7 +315,7 @@ func TestChannelFeedFollowsTheChannel(t *testing.T) {
 	}
 	token := tokenOf(t, url)
 	a1 := "s" + itoa(f.a1.ID) + ".1@" + f.domain()
-	body, _, _ := f.mk.Feed(f.ctx, token)
+	body, _, _ := feed(f.mk, token)
 	events := checkRFC5545(t, body)
 	if len(events) != 7 {
 		t.Errorf("C1 follows F.019: %d events, want 7", len(events))
@@ -326,7 +326,7 @@ func TestChannelFeedFollowsTheChannel(t *testing.T) {
 	if err := f.db.SaveChannel(f.ctx, commands.Channel{ID: "C1", TimeZone: "Europe/Berlin", Schedule: commands.DefaultSchedule, StaleDays: 60}); err != nil {
 		t.Fatal(err)
 	}
-	body, ok, err := f.mk.Feed(f.ctx, token)
+	body, ok, err := feed(f.mk, token)
 	if err != nil || !ok {
 		t.Fatalf("feed after unfollow: %v %v", ok, err)
 	}
@@ -336,7 +336,7 @@ func TestChannelFeedFollowsTheChannel(t *testing.T) {
 	if err := f.db.SaveChannel(f.ctx, commands.Channel{ID: "C1", TimeZone: "Europe/Berlin", Schedule: commands.DefaultSchedule, StaleDays: 60, FollowAll: true}); err != nil {
 		t.Fatal(err)
 	}
-	body, _, _ = f.mk.Feed(f.ctx, token)
+	body, _, _ = feed(f.mk, token)
 	if events := checkRFC5545(t, body); len(events) != 8 {
 		t.Errorf("C1 follows all: %d events, want 8", len(events))
 	}
@@ -350,7 +350,7 @@ func TestMeasureFeedShowsOnlyItsMeasure(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	body, ok, err := f.mk.Feed(f.ctx, tokenOf(t, url))
+	body, ok, err := feed(f.mk, tokenOf(t, url))
 	if err != nil || !ok {
 		t.Fatal(ok, err)
 	}
@@ -395,7 +395,7 @@ func TestLinks(t *testing.T) {
 	if err != nil || n != 1 {
 		t.Fatalf("revoke = %d, %v", n, err)
 	}
-	if _, ok, err := f.mk.Feed(f.ctx, token); ok || err != nil {
+	if _, ok, err := feed(f.mk, token); ok || err != nil {
 		t.Errorf("revoked token: ok %v, err %v", ok, err)
 	}
 	if renewed, _ := f.mk.Link(f.ctx, l); renewed == url {
@@ -414,12 +414,12 @@ func TestFeedUnknownTokens(t *testing.T) {
 		"", "x", strings.Repeat("a", 32), nearMiss, strings.ToUpper(real), real + "a", real[:31],
 		"../../etc/passwd", real + ".ics", " " + real[1:], strings.Repeat("\x00", 32),
 	} {
-		body, ok, err := f.mk.Feed(f.ctx, tok)
+		body, ok, err := feed(f.mk, tok)
 		if ok || err != nil || body != nil {
 			t.Errorf("token %q: ok %v, err %v, %d bytes", tok, ok, err, len(body))
 		}
 	}
-	if _, ok, _ := f.mk.Feed(f.ctx, real); !ok {
+	if _, ok, _ := feed(f.mk, real); !ok {
 		t.Error("the real token is not found")
 	}
 }
@@ -473,4 +473,15 @@ func TestFileOfSeveralMeasures(t *testing.T) {
 	if len(events) != 0 || cf.Events != 0 {
 		t.Errorf("no measure named: %d events, want none (not all)", len(events))
 	}
+}
+
+// feed fetches what a token shows, as the bot's handler would.
+func feed(mk *calendar.Maker, token string) ([]byte, bool, error) {
+	write, ok, err := mk.Feed(context.Background(), token)
+	if err != nil || !ok {
+		return nil, ok, err
+	}
+	var buf bytes.Buffer
+	err = write(&buf)
+	return buf.Bytes(), true, err
 }

@@ -91,7 +91,7 @@ func TestCalendarCommandLinkServesWhatItSays(t *testing.T) {
 	s := f.service()
 	r := f.run(s, "U1", "C9", "kalendář F.019")
 	token := tokenOf(t, linkIn(t, r.Text(f.mk.Bundle)))
-	body, ok, err := f.mk.Feed(f.ctx, token)
+	body, ok, err := feed(f.mk, token)
 	if err != nil || !ok {
 		t.Fatal(ok, err)
 	}
@@ -193,7 +193,7 @@ func TestCalendarRevokeActsOnTheCallersLinksOnly(t *testing.T) {
 	}
 	f.run(s, "U1", "C9", "kalender F.019")
 	alive := func(u string) bool {
-		_, ok, err := f.mk.Feed(f.ctx, links[u])
+		_, ok, err := feed(f.mk, links[u])
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -230,6 +230,9 @@ func TestCalendarRevokeActsOnTheCallersLinksOnly(t *testing.T) {
 	}
 	if alive("U2") || alive("UADMIN") {
 		t.Error("links alive after revoke all")
+	}
+	if r := f.run(s, "UADMIN", "C1", "kalender widerrufen alle"); !strings.Contains(r.Text(f.mk.Bundle), "Es gibt keine Abo-Links") {
+		t.Errorf("revoke all with none left:\n%s", r.Text(f.mk.Bundle))
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/base32"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -69,26 +70,34 @@ var _ commands.Calendars = (*Maker)(nil)
 // File returns the calendar of r's scope: klimabot-F.019.ics for one
 // measure, klimabot.ics for several (a channel's or all).
 func (mk *Maker) File(ctx context.Context, r commands.CalendarRequest) (commands.CalendarFile, error) {
-	content, events, codes, err := mk.render(ctx, r)
+	c, err := mk.load(ctx, r)
 	if err != nil {
+		return commands.CalendarFile{}, err
+	}
+	var buf bytes.Buffer
+	if err := c.write(&buf); err != nil {
 		return commands.CalendarFile{}, err
 	}
 	name := "klimabot.ics"
 	title := commands.Msg("calendar.name", nil)
-	if len(codes) == 1 {
-		name = "klimabot-" + export.FileSlug(codes[0]) + ".ics"
-		title = commands.Msg("calendar.name_measure", commands.Data{"Code": codes[0]})
+	if len(c.codes) == 1 {
+		name = "klimabot-" + export.FileSlug(c.codes[0]) + ".ics"
+		title = commands.Msg("calendar.name_measure", commands.Data{"Code": c.codes[0]})
 	}
 	return commands.CalendarFile{
-		File:   commands.File{Name: name, Title: title, Type: ContentType, Content: content},
-		Events: events,
+		File:   commands.File{Name: name, Title: title, Type: ContentType, Content: buf.Bytes()},
+		Events: len(c.events),
 	}, nil
 }
 
-// Feed returns the calendar a subscription token shows, as the store holds
-// it now; ok is false for a token that was never issued or was revoked
-// (and for anything that cannot be a token, without asking the store).
-func (mk *Maker) Feed(ctx context.Context, token string) (body []byte, ok bool, err error) {
+// Feed reads the calendar a subscription token shows, as the store holds it
+// now, and returns the function that writes it; ok is false for a token
+// that was never issued or was revoked (and for anything that cannot be a
+// token, without asking the store). Everything that can fail but writing
+// has happened when Feed returns, so a server can still answer an error
+// then; the calendar itself is written straight to the response, not held
+// in memory (all measures of a large plan are megabytes).
+func (mk *Maker) Feed(ctx context.Context, token string) (write func(io.Writer) error, ok bool, err error) {
 	if !validToken(token) {
 		return nil, false, nil
 	}
@@ -96,11 +105,11 @@ func (mk *Maker) Feed(ctx context.Context, token string) (body []byte, ok bool, 
 	if err != nil || !ok {
 		return nil, false, err
 	}
-	body, _, _, err = mk.render(ctx, l.Request(mk.now()))
+	c, err := mk.load(ctx, l.Request(mk.now()))
 	if err != nil {
 		return nil, false, err
 	}
-	return body, true, nil
+	return c.write, true, nil
 }
 
 // Link returns the subscription URL of l's person and scope, making a link
@@ -138,27 +147,32 @@ func (mk *Maker) now() time.Time {
 	return time.Now()
 }
 
-// render writes the calendar of r and says how many events it holds and
-// which measures its scope names (one code for a one-measure calendar).
-func (mk *Maker) render(ctx context.Context, r commands.CalendarRequest) (body []byte, events int, codes []string, err error) {
+// loaded is a calendar read from the store, ready to be written.
+type loaded struct {
+	events []Event
+	codes  []string // the measures its scope names, when it names them
+	opt    Options
+}
+
+func (c *loaded) write(w io.Writer) error { return Write(w, c.events, c.opt) }
+
+// load reads the calendar of r: its events, the measures its scope names
+// (one code for a one-measure calendar) and the UID domain.
+func (mk *Maker) load(ctx context.Context, r commands.CalendarRequest) (*loaded, error) {
 	evs, codes, err := mk.events(ctx, r)
 	if err != nil {
-		return nil, 0, nil, err
+		return nil, err
 	}
 	domain, err := mk.Store.CalendarDomain(ctx)
 	if err != nil {
-		return nil, 0, nil, err
+		return nil, err
 	}
 	l := mk.Bundle.For(r.Lang)
 	name := l.Msg("calendar.name", nil)
 	if len(codes) == 1 {
 		name = l.Msg("calendar.name_measure", map[string]any{"Code": codes[0]})
 	}
-	var buf bytes.Buffer
-	if err := Write(&buf, evs, Options{L: l, Now: r.Now, Domain: domain, Name: name}); err != nil {
-		return nil, 0, nil, err
-	}
-	return buf.Bytes(), len(evs), codes, nil
+	return &loaded{events: evs, codes: codes, opt: Options{L: l, Now: r.Now, Domain: domain, Name: name}}, nil
 }
 
 // Events returns the open deadlines of r's scope, soonest first, each with
