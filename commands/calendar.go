@@ -160,6 +160,9 @@ func (c *call) calendarRevoke() (Reply, error) {
 		if err != nil {
 			return Reply{}, storeErr("revoke all calendar links", err)
 		}
+		if n == 0 {
+			return Reply{Parts: []Part{Paragraph{Text: Msg("calendar.revoked_all_none", nil)}}}, nil
+		}
 		return Reply{Parts: []Part{Paragraph{Text: Plural("calendar.revoked_all", n, nil)}}}, nil
 	}
 	n, err := c.s.Calendars.Revoke(c.ctx, c.req.User.ID)
