@@ -73,6 +73,8 @@ type Config struct {
 	WorkTimeout   time.Duration
 	// MaxBody caps a request body (413 beyond); 0 means DefaultMaxBody.
 	MaxBody int64
+	// Calendar serves GET /calendar/TOKEN.ics; nil answers 404.
+	Calendar CalendarFeed
 }
 
 // Store is what the bot needs from persistence besides the command core;

@@ -22,6 +22,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/klimabot/klimabot/commands"
+	"github.com/klimabot/klimabot/commands/calendar"
 	"github.com/klimabot/klimabot/commands/export"
 	"github.com/klimabot/klimabot/storage"
 )
@@ -247,6 +248,13 @@ func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 		var files []map[string]any
 		json.Unmarshal([]byte(c.Form.Get("files")), &files)
 		ok(map[string]any{"files": files})
+	case "conversations.open":
+		user := c.Form.Get("users")
+		if user == "UNODM" || strings.Contains(user, ",") {
+			fail("cannot_dm_bot")
+			return
+		}
+		ok(map[string]any{"channel": map[string]any{"id": "D" + user}})
 	case "apps.connections.open":
 		if authError != "" {
 			fail(authError)
@@ -278,6 +286,8 @@ type harness struct {
 	logs     *syncBuffer
 	f019     int64
 	dbClosed bool // the test closed the store itself
+	// cal makes calendars; its links point at srv
+	cal *calendar.Maker
 }
 
 // syncBuffer is a log sink safe for concurrent writes.
@@ -326,9 +336,11 @@ func newHarness(t *testing.T, configure ...func(*Config)) *harness {
 		Admins: map[string]bool{adminUser: true}, Log: log,
 	}
 	svc.Reports = export.Maker{Store: db, Bundle: svc.Bundle}
+	h.cal = &calendar.Maker{Store: db, Bundle: svc.Bundle}
+	svc.Calendars = h.cal
 	cfg := Config{
 		BotToken: "xoxb-test", SigningSecret: testSecret, APIURL: h.slack.URL(), Log: log,
-		RetryBase: 10 * time.Millisecond,
+		RetryBase: 10 * time.Millisecond, Calendar: h.cal,
 	}
 	for _, c := range configure {
 		c(&cfg)
@@ -347,6 +359,7 @@ func newHarness(t *testing.T, configure ...func(*Config)) *harness {
 		defer h.inflight.Done()
 		handler.ServeHTTP(w, r)
 	}))
+	h.cal.PublicURL = h.srv.URL
 	t.Cleanup(func() {
 		h.srv.Close()
 		if err := b.Close(context.Background()); err != nil {

@@ -36,6 +36,7 @@ const (
 //	POST /slack/interactivity  buttons, shortcuts, modals (form field payload)
 //	GET  /healthz              200 "ok" when the database answers, else 503
 //	GET  /metrics              Prometheus metrics
+//	GET  /calendar/TOKEN.ics   a calendar subscription feed (Config.Calendar)
 //
 // Every /slack/ request is verified with the signing secret over its raw
 // body before anything parses it (401 otherwise, and nothing changes);
@@ -51,6 +52,7 @@ func (b *Bot) Handler() http.Handler {
 	mux.Handle("POST "+PathInteractivity, verified(b.serveInteractivity))
 	mux.HandleFunc("GET "+PathHealth, b.serveHealth)
 	mux.Handle("GET "+PathMetrics, b.metrics.handler())
+	mux.HandleFunc("GET "+PathCalendar+"{file}", b.serveCalendar)
 	return b.recoverer(mux)
 }
 

@@ -151,14 +151,26 @@ func hasFiles(r commands.Reply) bool {
 
 // uploadFiles uploads the documents of a reply (a report, a timeline
 // picture) to the channel, into a thread when threadTS is set. Slack has
-// no ephemeral files: the channel sees them. It needs the files:write
-// scope. A failed upload is answered with an ephemeral note through
-// notify, in the reply's language.
-func (b *Bot) uploadFiles(ctx context.Context, channelID, threadTS string, r commands.Reply, notify func(commands.Reply)) {
+// no ephemeral files: the channel sees them. A Private file (a calendar)
+// goes to the asker userID alone, as a direct message. It needs the
+// files:write scope (and im:write for private files). A failed upload is
+// answered with an ephemeral note through notify, in the reply's language.
+func (b *Bot) uploadFiles(ctx context.Context, channelID, threadTS, userID string, r commands.Reply, notify func(commands.Reply)) {
 	l := b.bundle.For(r.Lang)
 	for _, p := range r.Parts {
 		f, ok := p.(commands.File)
 		if !ok || len(f.Content) == 0 {
+			continue
+		}
+		if f.Private {
+			if err := b.uploadPrivate(ctx, userID, f, l); err != nil {
+				b.log.Warn("private file not sent", "user", userID, "file", f.Name, "err", err)
+				if notify != nil {
+					notify(commands.Reply{Lang: r.Lang, Parts: []commands.Part{
+						commands.Paragraph{Text: commands.Msg("bot.private_upload_failed", commands.Data{"Name": f.Name})},
+					}})
+				}
+			}
 			continue
 		}
 		_, err := b.api.UploadFileContext(ctx, slack.UploadFileParameters{

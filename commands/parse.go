@@ -23,12 +23,13 @@ const (
 	CmdUnfollow  = "unfollow"
 	CmdReport    = "report"
 	CmdTimeline  = "timeline"
+	CmdCalendar  = "calendar"
 )
 
 // Subcommands lists the canonical subcommands in the order help shows them.
 var Subcommands = []string{
 	CmdHelp, CmdStatus, CmdList, CmdLog, CmdDone, CmdDeadlines, CmdDeadline,
-	CmdLang, CmdChannel, CmdFollow, CmdUnfollow, CmdReport, CmdTimeline,
+	CmdLang, CmdCalendar, CmdChannel, CmdFollow, CmdUnfollow, CmdReport, CmdTimeline,
 }
 
 // words are GLOSSARY's subcommand words per canonical name and language.
@@ -46,6 +47,7 @@ var words = map[string]map[string][]string{
 	CmdUnfollow:  {"de": {"entfolgen"}, "cs": {"nesledovat"}, "es": {"dejar"}, "en": {"unfollow"}},
 	CmdReport:    {"de": {"bericht"}, "cs": {"zpráva"}, "es": {"informe"}, "en": {"report"}},
 	CmdTimeline:  {"de": {"zeitachse"}, "cs": {"harmonogram"}, "es": {"cronograma"}, "en": {"timeline"}},
+	CmdCalendar:  {"de": {"kalender"}, "cs": {"kalendář"}, "es": {"calendario"}, "en": {"calendar"}},
 }
 
 // wordInfo is what a typed word tells: the subcommand and the languages that

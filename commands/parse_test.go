@@ -64,6 +64,11 @@ func TestLookupWordForms(t *testing.T) {
 		{"listo", CmdDone, "es"},
 		{"due", CmdDeadlines, "en"},
 		{"Hilfe", CmdHelp, "de"},
+		{"Kalender", CmdCalendar, "de"},
+		{"kalendář", CmdCalendar, "cs"},
+		{"kalendar", CmdCalendar, "cs"}, // folded Czech, not German "kalender"
+		{"calendario", CmdCalendar, "es"},
+		{"calendar", CmdCalendar, "en"},
 	}
 	for _, tt := range tests {
 		name, lang, ok := LookupWord(tt.word)

@@ -2,6 +2,7 @@ package commands
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/klimabot/klimabot/locales"
@@ -70,10 +71,16 @@ func (t Text) RenderEscaped(l *locales.Localizer, esc func(string) string) strin
 		out = l.Msg(t.ID, data)
 	}
 	if t.Prefix != "" {
-		out = strings.ReplaceAll(out, SlashCommand, t.Prefix)
+		out = slashCommandWord.ReplaceAllString(out, "${1}"+t.Prefix)
 	}
 	return out
 }
+
+// slashCommandWord finds "/klima" where it is the command, not part of a
+// URL or path in the message's data ("https://klima.example/…",
+// "https://x.de/klimabot"): at the start or after a space, backtick,
+// bracket or quote, and followed by no letter.
+var slashCommandWord = regexp.MustCompile("(^|[\\s`(\\[„“\"«»])" + regexp.QuoteMeta(SlashCommand) + "\\b")
 
 func renderValue(v any, l *locales.Localizer, esc func(string) string) any {
 	switch v := v.(type) {
@@ -183,12 +190,16 @@ type Context []Text
 type Divider struct{}
 
 // File is a document that comes with a reply: a status report, a timeline
-// picture. The console writes it to disk; Slack uploads it to the channel.
+// picture, a calendar. The console writes it to disk; Slack uploads it to
+// the channel, or to the asker alone when it is Private.
 type File struct {
 	Name    string // file name, e.g. "F.019-zeitachse.png"
 	Title   Text
 	Type    string // MIME type, e.g. "image/png"
 	Content []byte
+	// Private files go to the asker alone (in Slack: a direct message from
+	// klimabot), never to the channel.
+	Private bool
 }
 
 func (Header) part()    {}

@@ -26,6 +26,9 @@ type Service struct {
 	// Reports makes the documents of `report` and `timeline`; nil answers
 	// them with a localized "not available here".
 	Reports Reports
+	// Calendars makes the files and links of `calendar`; nil answers it
+	// with a localized "not available here".
+	Calendars Calendars
 }
 
 // Request is one command as someone typed it.
@@ -134,6 +137,8 @@ func (s *Service) execute(ctx context.Context, req Request) Reply {
 		r, err = c.report()
 	case CmdTimeline:
 		r, err = c.timeline()
+	case CmdCalendar:
+		r, err = c.calendar()
 	}
 	if err != nil {
 		return c.fail(err)

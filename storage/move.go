@@ -12,7 +12,7 @@ import (
 // new id (G… → C…) the moment a Slack Connect share starts
 // (channel_id_changed). Settings and follows, sent reminders and the
 // records of bot messages (so replies in old threads still find their
-// measure) move. If the new id already has settings, they stay and the
+// measure) and the channel's calendar subscription links move. If the new id already has settings, they stay and the
 // old ones are dropped; follows are merged. Progress entries keep the id
 // they were written under: they are the append-only audit trail. Moving
 // an id that has nothing is a no-op; moving to itself or to "" is refused.
@@ -37,6 +37,8 @@ func (db *DB) MoveChannel(ctx context.Context, oldID, newID string) error {
 				SELECT ?, measure_id FROM channel_follows WHERE channel_id = ?`},
 			{"move sent reminders", `UPDATE OR IGNORE sent_reminders SET channel_id = ? WHERE channel_id = ?`},
 			{"move bot messages", `UPDATE OR IGNORE bot_messages SET channel_id = ? WHERE channel_id = ?`},
+			// a channel's calendar subscriptions keep working under the new id
+			{"move calendar links", `UPDATE OR IGNORE calendar_links SET channel_id = ? WHERE channel_id = ?`},
 		}
 		for _, st := range steps {
 			if _, err := tx.ExecContext(ctx, st.sql, newID, oldID); err != nil {
@@ -44,7 +46,7 @@ func (db *DB) MoveChannel(ctx context.Context, oldID, newID string) error {
 			}
 		}
 		// what the new id already had wins; the old rows left are duplicates
-		for _, table := range []string{"sent_reminders", "bot_messages", "channel_follows"} {
+		for _, table := range []string{"sent_reminders", "bot_messages", "channel_follows", "calendar_links"} {
 			if _, err := tx.ExecContext(ctx, "DELETE FROM "+table+" WHERE channel_id = ?", oldID); err != nil {
 				return fmt.Errorf("delete old %s: %w", table, err)
 			}

@@ -2,6 +2,7 @@ package storage_test
 
 import (
 	"context"
+	"crypto/sha256"
 	"reflect"
 	"testing"
 	"time"
@@ -37,8 +38,17 @@ func TestMoveChannel(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	link, err := db.SaveCalendarLink(ctx, commands.CalendarLink{Token: "tok", UserID: "UANNA", Scope: commands.CalendarChannel,
+		ChannelID: "G0PRIV", Lang: "de"}, sha256Of("tok"))
+	if err != nil {
+		t.Fatal(err)
+	}
+
 	if err := db.MoveChannel(ctx, "G0PRIV", "C0SHARED"); err != nil {
 		t.Fatal(err)
+	}
+	if l, ok, err := db.CalendarLinkByHash(ctx, sha256Of(link.Token)); err != nil || !ok || l.ChannelID != "C0SHARED" {
+		t.Errorf("calendar link after the move = %+v, %v, %v; want it under C0SHARED", l, ok, err)
 	}
 	got, err := db.Channel(ctx, "C0SHARED")
 	if err != nil {
@@ -123,4 +133,9 @@ func TestInferredLanguage(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("after SetInferredLanguage: %+v, want %+v", got, want)
 	}
+}
+
+func sha256Of(s string) []byte {
+	h := sha256.Sum256([]byte(s))
+	return h[:]
 }

@@ -18,7 +18,7 @@ import (
 )
 
 // exportFormats are the formats of `klimabot export`.
-var exportFormats = []string{"json", "csv", "xlsx", "md", "sheet", "png"}
+var exportFormats = []string{"json", "csv", "xlsx", "md", "sheet", "png", "ics"}
 
 // runExport writes the store, or some of its measures, in one format to
 // stdout or --out.
@@ -34,7 +34,7 @@ func runExport(ctx context.Context, e env, args []string) error {
 	}
 	fs := newFlags(e, "export")
 	fs.StringVar(&cfg.DB, "db", cfg.DB, "database file (KLIMABOT_DB)")
-	format := fs.String("format", "", "json, csv, xlsx, md, sheet or png")
+	format := fs.String("format", "", "json, csv, xlsx, md, sheet, png or ics")
 	lang := fs.String("lang", "", "document language: de, cs, es or en (default KLIMABOT_LANGUAGE)")
 	since := fs.String("since", "", "md and sheet: progress since this day (default: 90 days ago)")
 	out := fs.String("out", "", "write to this file (a directory for sheet and png of several measures)")
@@ -95,6 +95,9 @@ func runExport(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer a.Close()
+	if f == "ics" {
+		return exportCalendar(ctx, e, a, codes, cfg.Language, clock(), *out)
+	}
 	dump, err := a.db.Dump(ctx, codes)
 	if err != nil {
 		return reportErr(e, a.bundle.For(cfg.Language), err)
@@ -123,6 +126,29 @@ func runExport(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	return writeOutput(e, o.L, *out, f, buf.Bytes())
+}
+
+// exportCalendar writes the open deadlines of the measures named by codes
+// (none: all measures) as an iCalendar file: the file `/klima calendar`
+// sends, with the same UIDs.
+func exportCalendar(ctx context.Context, e env, a *app, codes []string, lang string, now time.Time, out string) error {
+	l := a.bundle.For(lang)
+	req := commands.CalendarRequest{Scope: commands.CalendarAll, Lang: lang, Now: now}
+	if len(codes) > 0 {
+		req.Scope = commands.CalendarMeasure
+		for _, code := range codes {
+			m, err := a.db.Measure(ctx, code)
+			if err != nil {
+				return reportErr(e, l, err)
+			}
+			req.MeasureIDs = append(req.MeasureIDs, m.ID)
+		}
+	}
+	f, err := a.calendars.File(ctx, req)
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	return writeOutput(e, l, out, "ics", f.Content)
 }
 
 // exportPerMeasure writes sheets or timelines: one measure to --out or

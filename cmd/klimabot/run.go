@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/klimabot/klimabot/commands"
+	"github.com/klimabot/klimabot/commands/calendar"
 	"github.com/klimabot/klimabot/commands/export"
 	"github.com/klimabot/klimabot/locales"
 	"github.com/klimabot/klimabot/storage"
@@ -33,14 +34,16 @@ Usage:
   klimabot serve     [--db PATH] [--addr ADDR] [--admins IDS]
                                                   the Slack bot: HTTP, or Socket Mode with SLACK_APP_TOKEN;
                                                   needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET or SLACK_APP_TOKEN
-                                                  (also SLACK_API_URL, KLIMABOT_ADDR default :8080, KLIMABOT_ADMINS)
+                                                  (also SLACK_API_URL, KLIMABOT_ADDR default :8080, KLIMABOT_ADMINS,
+                                                  KLIMABOT_PUBLIC_URL for calendar subscription links)
   klimabot import    [--db PATH] [--code CODE] FILE...
                                                   read measure sheets, calls, CSV catalogues and JSON exports
                                                   (a JSON export restores everything into an empty database)
-  klimabot export    [--db PATH] --format json|csv|xlsx|md|sheet|png [--lang L] [--since DATE]
+  klimabot export    [--db PATH] --format json|csv|xlsx|md|sheet|png|ics [--lang L] [--since DATE]
                      [--out FILE] [--sep C] [--now TIME] [CODE...]
                                                   json: everything, restorable by import; csv/xlsx: one row a
-                                                  measure; md: status report; sheet: measure sheet; png: timeline
+                                                  measure; md: status report; sheet: measure sheet; png: timeline;
+                                                  ics: the open deadlines as a calendar for Outlook and Thunderbird
   klimabot remind    [--db PATH] [--now TIME] [--dry-run]
                                                   one reminder pass now (or as of --now): post, or print
   klimabot backup    [--db PATH] FILE              a consistent copy of the database, safe while serving
@@ -147,6 +150,9 @@ type app struct {
 	bundle *locales.Bundle
 	svc    *commands.Service
 	cfg    config
+	// calendars makes the files and feeds of `calendar`; serve gives it
+	// KLIMABOT_PUBLIC_URL before the bot starts.
+	calendars *calendar.Maker
 }
 
 // open opens the store (migrating it) and builds the command core, in the
@@ -165,6 +171,7 @@ func open(ctx context.Context, e env, cfg config, clock func() time.Time) (*app,
 	for _, a := range cfg.Admins {
 		admins[a] = true
 	}
+	calendars := &calendar.Maker{Store: db, Bundle: bundle, Now: clock}
 	svc := &commands.Service{
 		Store:       db,
 		Bundle:      bundle,
@@ -174,8 +181,9 @@ func open(ctx context.Context, e env, cfg config, clock func() time.Time) (*app,
 		Admins:      admins,
 		Log:         slog.New(slog.NewTextHandler(e.stderr, nil)),
 		Reports:     export.Maker{Store: db, Bundle: bundle},
+		Calendars:   calendars,
 	}
-	return &app{db: db, bundle: bundle, svc: svc, cfg: cfg}, nil
+	return &app{db: db, bundle: bundle, svc: svc, cfg: cfg, calendars: calendars}, nil
 }
 
 // Close closes the store last.

@@ -31,6 +31,9 @@ type serveConfig struct {
 	AppToken      string // SLACK_APP_TOKEN
 	APIURL        string // SLACK_API_URL
 	Addr          string // KLIMABOT_ADDR
+	// PublicURL is KLIMABOT_PUBLIC_URL: where the town's network reaches
+	// Addr; set, `calendar` hands out subscription links under it.
+	PublicURL string
 }
 
 func loadServeConfig(getenv func(string) string) serveConfig {
@@ -40,6 +43,7 @@ func loadServeConfig(getenv func(string) string) serveConfig {
 		AppToken:      strings.TrimSpace(getenv("SLACK_APP_TOKEN")),
 		APIURL:        strings.TrimSpace(getenv("SLACK_API_URL")),
 		Addr:          strings.TrimSpace(getenv("KLIMABOT_ADDR")),
+		PublicURL:     strings.TrimSpace(getenv("KLIMABOT_PUBLIC_URL")),
 	}
 	if c.APIURL == "" {
 		c.APIURL = bot.DefaultAPIURL
@@ -66,6 +70,23 @@ func (c *serveConfig) validate() error {
 	if p, perr := strconv.Atoi(port); err != nil || perr != nil || p < 0 || p > 65535 {
 		return usageErr("KLIMABOT_ADDR %q is not a listen address such as :8080 or 127.0.0.1:8080", c.Addr)
 	}
+	return c.validatePublicURL()
+}
+
+// validatePublicURL checks KLIMABOT_PUBLIC_URL: empty (no subscription
+// links), or an absolute http(s) address, possibly with a path (a reverse
+// proxy's prefix), without query, fragment or credentials. It is stored
+// without a trailing slash.
+func (c *serveConfig) validatePublicURL() error {
+	if c.PublicURL == "" {
+		return nil
+	}
+	u, err := url.Parse(c.PublicURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Hostname() == "" ||
+		u.User != nil || u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || u.Opaque != "" {
+		return usageErr("KLIMABOT_PUBLIC_URL %q is not an http(s) address such as https://klimabot.stadt.de: the address under which your network reaches KLIMABOT_ADDR, for calendar links", c.PublicURL)
+	}
+	c.PublicURL = strings.TrimRight(c.PublicURL, "/")
 	return nil
 }
 
@@ -97,6 +118,7 @@ func (a *app) startBot(ctx context.Context, sc serveConfig, log *slog.Logger) (*
 		SigningSecret: sc.SigningSecret,
 		APIURL:        sc.APIURL,
 		Log:           log,
+		Calendar:      a.calendars,
 	}, a.svc, a.db, a.bundle)
 	if err != nil {
 		return nil, err
@@ -113,8 +135,8 @@ func (a *app) startBot(ctx context.Context, sc serveConfig, log *slog.Logger) (*
 
 // runServe runs the bot until ctx ends. Start order: store (migrates) →
 // translations → command core → bot (auth.test) → reminder scheduler →
-// HTTP server (always: /healthz and /metrics) and Socket Mode (with
-// SLACK_APP_TOKEN). Stop order is the reverse: the HTTP server stops
+// HTTP server (always: /healthz, /metrics and the calendar feeds) and
+// Socket Mode (with SLACK_APP_TOKEN). Stop order is the reverse: the HTTP server stops
 // accepting and finishes in-flight requests, Socket Mode and the scheduler
 // stop, the work after acknowledgements finishes, the store closes last.
 //
@@ -137,6 +159,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	fs.StringVar(&sc.SigningSecret, "slack-signing-secret", sc.SigningSecret, "signing secret (SLACK_SIGNING_SECRET; prefer the environment)")
 	fs.StringVar(&sc.AppToken, "slack-app-token", sc.AppToken, "app-level token xapp-… for Socket Mode (SLACK_APP_TOKEN; prefer the environment)")
 	fs.StringVar(&sc.APIURL, "slack-api-url", sc.APIURL, "Slack Web API base URL (SLACK_API_URL)")
+	fs.StringVar(&sc.PublicURL, "public-url", sc.PublicURL, "address under which the network reaches --addr, for calendar links (KLIMABOT_PUBLIC_URL)")
 	if err := parseFlags(fs, args, &cfg); err != nil {
 		return err
 	}
@@ -159,6 +182,10 @@ func runServe(ctx context.Context, e env, args []string) error {
 	}
 	defer a.Close() // the store closes last
 	log := a.svc.Log
+	a.calendars.PublicURL = sc.PublicURL
+	if strings.HasPrefix(sc.PublicURL, "http://") {
+		log.Warn("KLIMABOT_PUBLIC_URL is http: calendar links and what they show travel unencrypted", "public_url", sc.PublicURL)
+	}
 
 	b, err := a.startBot(ctx, sc, log)
 	if err != nil {

@@ -82,6 +82,12 @@ func TestServeConfigErrors(t *testing.T) {
 		{"bad port", map[string]string{"KLIMABOT_ADDR": ":http-alt"}, nil, "KLIMABOT_ADDR"},
 		{"bad language", map[string]string{"KLIMABOT_LANGUAGE": "fr"}, nil, "KLIMABOT_LANGUAGE"},
 		{"extra argument", nil, []string{"now"}, "unexpected argument"},
+		{"public URL without scheme", map[string]string{"KLIMABOT_PUBLIC_URL": "klima.hilden.de"}, nil, "KLIMABOT_PUBLIC_URL"},
+		{"public URL ftp", map[string]string{"KLIMABOT_PUBLIC_URL": "ftp://klima.hilden.de"}, nil, "KLIMABOT_PUBLIC_URL"},
+		{"public URL with query", map[string]string{"KLIMABOT_PUBLIC_URL": "https://klima.hilden.de/?x=1"}, nil, "KLIMABOT_PUBLIC_URL"},
+		{"public URL with password", map[string]string{"KLIMABOT_PUBLIC_URL": "https://a:b@klima.hilden.de"}, nil, "KLIMABOT_PUBLIC_URL"},
+		{"public URL no host", map[string]string{"KLIMABOT_PUBLIC_URL": "https://:8080/"}, nil, "KLIMABOT_PUBLIC_URL"},
+		{"public URL flag", nil, []string{"--public-url", "https://klima hilden.de"}, "KLIMABOT_PUBLIC_URL"},
 	}
 	for _, tt := range tests {
 		dir := t.TempDir()
