@@ -38,9 +38,9 @@ const (
 	MaxButtonValue = 2000
 	// MaxActionID is the most bytes of an action_id.
 	MaxActionID = 255
-	// MaxFallbackText is where FallbackText cuts: the notification needs
-	// only the beginning.
-	MaxFallbackText = 3000
+	// MaxFallbackText is where FallbackText cuts: a notification shows a
+	// line or two.
+	MaxFallbackText = 300
 )
 
 // truncatedID is the message shown where a message was shortened.
@@ -124,19 +124,15 @@ func announcementLangs(a *commands.Announcement) []string {
 }
 
 // FallbackText is the text that goes beside the blocks: Slack shows it in
-// notifications and where blocks cannot be shown. It is the plain-text
-// rendering of the first fallbackParts parts (enough to say what the message
-// is; rendering the whole answer a second time would cost every command as
-// much as its blocks), escaped for mrkdwn (the top-level text is parsed too,
-// so a "<!channel>" typed by someone must not ping a channel) and cut at
+// notifications and where blocks cannot be shown, and screen readers read
+// it. It is a clean one-line summary (see summary), never the console
+// rendering: no "=====" under a header, no "[file: …]", no line breaks.
+// It is escaped for mrkdwn (the top-level text is parsed too, so a
+// "<!channel>" typed by someone must not ping a channel) and cut at
 // MaxFallbackText characters.
 func FallbackText(parts []commands.Part, l *locales.Localizer) string {
-	s := strings.TrimSpace(escape(commands.PlainText(parts[:min(len(parts), fallbackParts)], l)))
-	return cut(s, MaxFallbackText, "…")
+	return cut(summary(parts, l), MaxFallbackText, "…")
 }
-
-// fallbackParts is how many parts of an answer its notification text shows.
-const fallbackParts = 3
 
 // BaseActionID returns the action id a button was given, without the index
 // that made it unique within its message: "done#2" → "done".

@@ -428,7 +428,7 @@ func TestAnnouncement(t *testing.T) {
 	if got := string(marshal(t, AnnouncementBlocks(none, b))); !strings.Contains(got, "hat Fortschritt zu") {
 		t.Errorf("no languages: want the default (German), got %s", got)
 	}
-	if got := AnnouncementText(announcement(), b); !strings.HasPrefix(got, "Anna hat bei *F.019") {
+	if got := AnnouncementText(announcement(), b); got != "Anna hat bei F.019 Wärmeplanung Schritt 5 erledigt." {
 		t.Errorf("AnnouncementText = %q", got)
 	}
 }

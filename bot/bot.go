@@ -75,6 +75,15 @@ type Config struct {
 	MaxBody int64
 	// Calendar serves GET /calendar/TOKEN.ics; nil answers 404.
 	Calendar CalendarFeed
+	// ResponseURLHosts lists where a response_url may point, as scheme and
+	// host ("https://hooks.slack.com"; without a port any port). Empty
+	// means Slack's: hooks.slack.com, hooks.slack-gov.com when APIURL is
+	// GovSlack's, and the APIURL's own host for a Slack of our own (tests,
+	// load runs). A response_url elsewhere is logged and never used.
+	ResponseURLHosts []string
+	// ReplayLimit caps how many request signatures the bot remembers to
+	// answer replays (ReplayGuard); 0 means DefaultReplayLimit.
+	ReplayLimit int
 }
 
 // Store is what the bot needs from persistence besides the command core;
@@ -118,6 +127,10 @@ type Bot struct {
 	http    *http.Client // for response_url posts
 	log     *slog.Logger
 	metrics *Metrics
+	// responseOrigins are where response_url may point (Config.ResponseURLHosts).
+	responseOrigins []allowedOrigin
+	// replays remembers the signed requests handled, so a replay is not.
+	replays *ReplayGuard
 
 	// bg is the context of work done after an acknowledgement; it outlives
 	// the requests and is cancelled by Close after the work had its time.
@@ -176,24 +189,30 @@ func New(cfg Config, svc *commands.Service, store Store, bundle *locales.Bundle)
 	if cfg.WorkTimeout <= 0 {
 		cfg.WorkTimeout = DefaultWorkTimeout
 	}
+	origins, err := responseOrigins(cfg.ResponseURLHosts, cfg.APIURL)
+	if err != nil {
+		return nil, fmt.Errorf("bot: %w", err)
+	}
 	opts := []slack.Option{slack.OptionAPIURL(cfg.APIURL), slack.OptionHTTPClient(cfg.HTTPClient)}
 	if cfg.AppToken != "" {
 		opts = append(opts, slack.OptionAppLevelToken(cfg.AppToken))
 	}
 	bg, cancel := context.WithCancel(context.Background())
 	return &Bot{
-		cfg:         cfg,
-		svc:         svc,
-		store:       store,
-		bundle:      bundle,
-		api:         slack.New(cfg.BotToken, opts...),
-		http:        cfg.HTTPClient,
-		log:         cfg.Log,
-		metrics:     newMetrics(),
-		bg:          bg,
-		cancel:      cancel,
-		actions:     map[string]ActionFunc{},
-		localeFails: map[string]time.Time{},
+		cfg:             cfg,
+		svc:             svc,
+		store:           store,
+		bundle:          bundle,
+		api:             slack.New(cfg.BotToken, opts...),
+		http:            cfg.HTTPClient,
+		log:             cfg.Log,
+		metrics:         newMetrics(),
+		responseOrigins: origins,
+		replays:         NewReplayGuard(DefaultMaxAge, cfg.ReplayLimit),
+		bg:              bg,
+		cancel:          cancel,
+		actions:         map[string]ActionFunc{},
+		localeFails:     map[string]time.Time{},
 	}, nil
 }
 

@@ -2,17 +2,13 @@ package bot
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"io"
 	"net/http"
 	"strings"
 
-	"github.com/slack-go/slack"
-
 	"github.com/klimabot/klimabot/commands"
-	"github.com/klimabot/klimabot/locales"
 )
 
 // PathCalendar is the prefix of calendar subscription feeds:
@@ -74,35 +70,4 @@ func (b *Bot) serveCalendar(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	b.metrics.Commands.WithLabelValues("calendar_feed", outcome).Inc()
-}
-
-// uploadPrivate sends a file for the asker alone as a direct message from
-// klimabot: Slack has no ephemeral files, and a file in the channel would
-// be everyone's. Files v2 only takes a conversation id, so the direct
-// message is opened first (conversations.open, scope im:write).
-func (b *Bot) uploadPrivate(ctx context.Context, userID string, f commands.File, l *locales.Localizer) error {
-	if userID == "" {
-		return errors.New("upload a private file: no user")
-	}
-	im, err := withRetry(ctx, b, "conversations.open", func(ctx context.Context) (string, error) {
-		ch, _, _, err := b.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{userID}})
-		if err != nil {
-			return "", err
-		}
-		if ch == nil || ch.ID == "" {
-			return "", errors.New("conversations.open: no channel")
-		}
-		return ch.ID, nil
-	})
-	if err != nil {
-		return err
-	}
-	_, err = b.api.UploadFileContext(ctx, slack.UploadFileParameters{
-		Filename: f.Name, Title: f.Title.Render(l), Reader: bytes.NewReader(f.Content), FileSize: len(f.Content),
-		Channel: im,
-	})
-	if err != nil {
-		b.apiError("files.upload", err)
-	}
-	return err
 }

@@ -41,8 +41,9 @@ func (h *harness) get(method, url string) (*http.Response, string) {
 	return resp, string(body)
 }
 
-// uploads returns, per completed upload, the file name, the channel it was
-// shared to and the bytes that were uploaded.
+// uploads returns, per completed upload, the file name, where it was shared
+// (channel_id, or channels: a user id for a file to one person alone) and
+// the bytes that were uploaded.
 func (h *harness) uploads() (names, channels, contents []string) {
 	byID := map[string]string{}
 	h.slack.mu.Lock()
@@ -60,7 +61,11 @@ func (h *harness) uploads() (names, channels, contents []string) {
 			h.t.Fatalf("files.completeUploadExternal without id or title: %s", files)
 		}
 		names = append(names, name[1])
-		channels = append(channels, c.Form.Get("channel_id"))
+		to := c.Form.Get("channel_id")
+		if to == "" {
+			to = c.Form.Get("channels")
+		}
+		channels = append(channels, to)
 		contents = append(contents, byID[id[1]])
 	}
 	return names, channels, contents
@@ -82,16 +87,12 @@ func TestCalendarSlashCommand(t *testing.T) {
 	url, token := subscription(t, a.Visible())
 	h.settle()
 
-	opens := h.slack.callsOf("conversations.open")
-	if len(opens) != 1 || opens[0].Form.Get("users") != "U1" {
-		t.Fatalf("conversations.open = %+v", opens)
-	}
 	if get := h.slack.callsOf("files.getUploadURLExternal"); len(get) != 1 || get[0].Form.Get("filename") != "klimabot-F.019.ics" {
 		t.Fatalf("getUploadURLExternal = %+v", get)
 	}
 	_, channels, contents := h.uploads()
-	if len(channels) != 1 || channels[0] != "DU1" {
-		t.Fatalf("the calendar was shared to %v, want the direct message DU1 alone", channels)
+	if len(channels) != 1 || channels[0] != "U1" {
+		t.Fatalf("the calendar was shared to %v, want U1 alone", channels)
 	}
 	if !strings.Contains(contents[0], "\r\nBEGIN:VCALENDAR\r\nVERSION:2.0\r\n") || strings.Count(contents[0], "BEGIN:VEVENT") != 6 {
 		t.Errorf("uploaded file:\n%s", contents[0])
@@ -215,8 +216,8 @@ func TestCalendarMention(t *testing.T) {
 		t.Fatalf("postEphemeral = %+v", eph)
 	}
 	mustContainAll(t, "mention answer", eph[0].Form.Get("blocks"), "Kalendář pro F.019", "soubor klimabot-F.019.ics dostanete jen Vy", "/calendar/")
-	if _, channels, _ := h.uploads(); len(channels) != 1 || channels[0] != "DUCS" {
-		t.Errorf("the calendar was shared to %v, want DUCS alone", channels)
+	if _, channels, _ := h.uploads(); len(channels) != 1 || channels[0] != "UCS" {
+		t.Errorf("the calendar was shared to %v, want UCS alone", channels)
 	}
 	for _, c := range h.slack.callsOf("files.completeUploadExternal") {
 		if c.Form.Get("thread_ts") != "" || c.Form.Get("channel_id") == chanF019 {
@@ -225,9 +226,9 @@ func TestCalendarMention(t *testing.T) {
 	}
 }
 
-// TestCalendarDirectMessageRefused: when Slack will not open a direct
-// message, the caller is told, and the file does not go to the channel
-// instead.
+// TestCalendarDirectMessageRefused: when Slack will not share the file
+// with the person, the caller is told, and the file does not go to the
+// channel instead.
 func TestCalendarDirectMessageRefused(t *testing.T) {
 	h := newHarness(t)
 	h.slack.users["UNODM"] = slackUser{"Nora Nodm", "de-DE"}
@@ -235,8 +236,10 @@ func TestCalendarDirectMessageRefused(t *testing.T) {
 	_, body := h.command("UNODM", chanF019, "kalender F.019", rurl.srv.URL)
 	mustContainAll(t, "answer", h.answer(body).Visible(), "klimabot-F.019.ics")
 	h.settle()
-	if n := len(h.slack.callsOf("files.completeUploadExternal")) + len(h.slack.callsOf("files.getUploadURLExternal")); n != 0 {
-		t.Errorf("%d upload calls although no direct message could be opened", n)
+	for _, c := range h.slack.callsOf("files.completeUploadExternal") {
+		if c.Form.Get("channel_id") != "" || c.Form.Get("channels") != "UNODM" {
+			t.Errorf("the refused calendar was shared elsewhere: %v", c.Form)
+		}
 	}
 	got := rurl.got()
 	if len(got) != 1 {

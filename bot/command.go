@@ -55,7 +55,7 @@ func (b *Bot) goUpload(cmd slack.SlashCommand, r commands.Reply) {
 }
 
 func (b *Bot) uploadSlashFiles(ctx context.Context, cmd slack.SlashCommand, r commands.Reply) {
-	b.uploadFiles(ctx, cmd.ChannelID, "", cmd.UserID, r, func(note commands.Reply) {
+	b.uploadFiles(ctx, cmd.ChannelID, "", r, func(note commands.Reply) {
 		b.respondOrLog(ctx, cmd.ResponseURL, *b.ephemeral(note))
 	})
 }

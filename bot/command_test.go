@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus/testutil"
+
+	"github.com/klimabot/klimabot/commands"
 )
 
 // TestSlashCommandStatus: a signed /klima status over real HTTP is answered
@@ -189,6 +191,11 @@ func TestReportUploaded(t *testing.T) {
 		t.Errorf("a successful upload sent %+v", rurl.got())
 	}
 
+	// a channel that follows F.019 but where the bot may not upload
+	if err := h.db.SaveChannel(context.Background(), commands.Channel{ID: "CNOFILES", TimeZone: "Europe/Berlin",
+		Schedule: commands.DefaultSchedule, StaleDays: 60, Follows: []string{"F.019"}}); err != nil {
+		t.Fatal(err)
+	}
 	_, body = h.command(adminUser, "CNOFILES", "bericht F.019", rurl.srv.URL)
 	mustContainAll(t, "answer", h.answer(body).Visible(), "Sachstandsbericht für")
 	h.settle()

@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -245,16 +246,13 @@ func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 			fail("not_in_channel")
 			return
 		}
+		if c.Form.Get("channels") == "UNODM" { // a person the bot may not write to
+			fail("channel_not_found")
+			return
+		}
 		var files []map[string]any
 		json.Unmarshal([]byte(c.Form.Get("files")), &files)
 		ok(map[string]any{"files": files})
-	case "conversations.open":
-		user := c.Form.Get("users")
-		if user == "UNODM" || strings.Contains(user, ",") {
-			fail("cannot_dm_bot")
-			return
-		}
-		ok(map[string]any{"channel": map[string]any{"id": "D" + user}})
 	case "apps.connections.open":
 		if authError != "" {
 			fail(authError)
@@ -426,13 +424,17 @@ func (h *harness) do(req *http.Request) (int, string) {
 	return resp.StatusCode, string(body)
 }
 
+// triggers numbers the trigger_id of test commands: Slack gives every
+// command its own, so two commands are never the same signed request.
+var triggers atomic.Int64
+
 // command sends a signed /klima command from user in channel.
 func (h *harness) command(user, channel, text, responseURL string) (int, string) {
 	h.t.Helper()
 	form := url.Values{
 		"token": {"legacy"}, "team_id": {"T1"}, "channel_id": {channel}, "channel_name": {"klimapartnerschaft"},
 		"user_id": {user}, "user_name": {strings.ToLower(user)}, "command": {"/klima"}, "text": {text},
-		"response_url": {responseURL}, "trigger_id": {"1.2.3"},
+		"response_url": {responseURL}, "trigger_id": {fmt.Sprintf("1.2.%d", triggers.Add(1))},
 	}
 	return h.do(h.signed(PathCommands, "application/x-www-form-urlencoded", []byte(form.Encode())))
 }

@@ -40,11 +40,12 @@ const (
 //
 // Every /slack/ request is verified with the signing secret over its raw
 // body before anything parses it (401 otherwise, and nothing changes);
-// bodies are capped (413). A wrong method gets 405, an unknown path 404,
+// the same signed request sent again is answered with an empty 200 and not
+// handled again (ReplayGuard); bodies are capped (413). A wrong method gets 405, an unknown path 404,
 // a malformed body 400: bad input never gets a 5xx. A panic is recovered,
 // logged and answered 500 as a last line of defence.
 func (b *Bot) Handler() http.Handler {
-	v := Verifier{Secret: b.cfg.SigningSecret}
+	v := Verifier{Secret: b.cfg.SigningSecret, Replays: b.replays, OnReplay: b.replayed}
 	verified := func(h http.HandlerFunc) http.Handler { return v.Middleware(b.cfg.MaxBody, h) }
 	mux := http.NewServeMux()
 	mux.Handle("POST "+PathCommands, verified(b.serveCommand))
@@ -114,7 +115,7 @@ func (b *Bot) serveCommand(w http.ResponseWriter, r *http.Request) {
 	}
 	ack, then := b.handleSlashCommand(cmd)
 	if ack != nil {
-		b.writeJSON(w, ack)
+		b.writeJSON(w, wire(*ack))
 	} else {
 		w.WriteHeader(http.StatusOK)
 	}

@@ -39,8 +39,10 @@ type Action struct {
 	ActionID string
 	Value    string
 	BlockID  string
-	// UserID is who clicked.
+	// UserID is who clicked; TeamID their home workspace (user.team_id:
+	// another than the installing one for a partner in Slack Connect).
 	UserID    string
+	TeamID    string
 	ChannelID string
 	// MessageTS and ThreadTS locate the message the button is on.
 	MessageTS string
@@ -100,8 +102,15 @@ func (b *Bot) handleInteraction(cb *slack.InteractionCallback) (ack any, then fu
 	return nil, noop
 }
 
-// dispatchActions hands each clicked action to its registered handler.
+// dispatchActions hands the clicked action to its registered handler. A
+// click is one action: Slack sends a block_actions payload with exactly
+// one, so a payload with several is not a click and none of them is
+// handled (one payload with 500 actions once wrote 500 entries).
 func (b *Bot) dispatchActions(cb *slack.InteractionCallback) {
+	if n := len(cb.ActionCallback.BlockActions); n > 1 {
+		b.log.Warn("block_actions payload with several actions refused", "actions", n, "user", cb.User.ID, "channel", cb.Channel.ID)
+		return
+	}
 	for _, ba := range cb.ActionCallback.BlockActions {
 		if ba == nil {
 			continue
@@ -114,7 +123,7 @@ func (b *Bot) dispatchActions(cb *slack.InteractionCallback) {
 		}
 		a := Action{
 			ID: id, ActionID: ba.ActionID, Value: ba.Value, BlockID: ba.BlockID,
-			UserID: cb.User.ID, ChannelID: cb.Channel.ID,
+			UserID: cb.User.ID, TeamID: cb.User.TeamID, ChannelID: cb.Channel.ID,
 			MessageTS: cb.Container.MessageTs, ThreadTS: cb.Container.ThreadTs,
 			ResponseURL: cb.ResponseURL, TriggerID: cb.TriggerID, Callback: cb,
 		}
@@ -128,18 +137,47 @@ func (b *Bot) dispatchActions(cb *slack.InteractionCallback) {
 	}
 }
 
-// logMeta is what the "log as progress" modal carries in private_metadata:
-// where the message is and who wrote it — not its text, which is in the
-// modal's input (private_metadata holds at most 3,000 characters).
+// logMeta is what the "log as progress" modal carries in private_metadata
+// (at most maxMetadata bytes): where the message is, who wrote it and what
+// they wrote — the words are logged as the author wrote them, so they come
+// from Slack's record of the message, never from an input the submitter
+// can edit.
 type logMeta struct {
 	Channel string `json:"c"`
 	TS      string `json:"ts"`
 	Author  string `json:"u"`
+	Name    string `json:"n,omitempty"` // a bot's or app's name (Author is its bot id)
+	Quote   string `json:"q"`
+}
+
+// maxMetadata is the most a view's private_metadata holds (Slack: 3,000
+// characters; counted here in bytes, which is never more).
+const maxMetadata = 3000
+
+// encode returns m as private_metadata, the quote cut (marked "…") until
+// it fits.
+func (m logMeta) encode() string {
+	enc := func(m logMeta) string {
+		var b strings.Builder
+		e := json.NewEncoder(&b)
+		e.SetEscapeHTML(false) // "<" as one byte, not six
+		e.Encode(m)
+		return strings.TrimSpace(b.String())
+	}
+	s := enc(m)
+	for len(s) > maxMetadata && m.Quote != "" {
+		r := []rune(m.Quote)
+		m.Quote = strings.TrimSpace(string(r[:max(0, len(r)-(len(s)-maxMetadata)-2)])) + "…"
+		s = enc(m)
+	}
+	return s
 }
 
 // openLogModal opens the "log as progress" modal for a message: a picker
 // of the measures (those the channel follows first) or, with more than 100
-// measures, a text input for the code; and the message's text, editable.
+// measures, a text input for the code; the message as its author wrote it,
+// shown read-only; and a field for the submitter's own addition. The entry
+// keeps the author's words and the submitter's apart (commands.LogQuote).
 func (b *Bot) openLogModal(ctx context.Context, cb *slack.InteractionCallback) {
 	submitter := cb.User.ID
 	channelID := cb.Channel.ID
@@ -150,15 +188,19 @@ func (b *Bot) openLogModal(ctx context.Context, cb *slack.InteractionCallback) {
 		ch = commands.DefaultChannel(channelID, b.svc.DefaultTZ)
 	}
 	l := b.bundle.For(b.svc.Language(u, "", commands.Request{}, ch))
-	msg := func(id string) *slack.TextBlockObject {
-		return slack.NewTextBlockObject(slack.PlainTextType, l.Msg(id, nil), false, false)
+	msg := func(id string, data commands.Data) *slack.TextBlockObject {
+		return slack.NewTextBlockObject(slack.PlainTextType, commands.Msg(id, data).Render(l), false, false)
 	}
 
-	author := cb.Message.User
-	if author == "" {
-		author = submitter // a bot's or an app's message: the submitter logs it
+	meta := logMeta{Channel: channelID, TS: cb.Message.Timestamp, Author: cb.Message.User,
+		Quote: cutText(strings.TrimSpace(slackUnescape.Replace(b.resolveMarkup(ctx, cb.Message.Text))), commands.MaxTextLen)}
+	if meta.Author == "" { // a bot's or an app's message
+		meta.Author, meta.Name = cb.Message.BotID, cb.Message.Username
 	}
-	meta, _ := json.Marshal(logMeta{Channel: channelID, TS: cb.Message.Timestamp, Author: author})
+	authorName := meta.Name
+	if authorName == "" {
+		authorName = b.UserName(ctx, meta.Author)
+	}
 
 	var measure slack.BlockElement
 	all, err := b.store.ListMeasures(ctx, "", maxSelectOptions+1)
@@ -166,31 +208,38 @@ func (b *Bot) openLogModal(ctx context.Context, cb *slack.InteractionCallback) {
 		b.log.Error("list measures for the modal", "err", err)
 	}
 	if len(all) == 0 || len(all) > maxSelectOptions {
-		in := slack.NewPlainTextInputBlockElement(msg("bot.modal_code_placeholder"), blockMeasure)
+		in := slack.NewPlainTextInputBlockElement(msg("bot.modal_code_placeholder", nil), blockMeasure)
 		if len(ch.Follows) == 1 {
 			in.InitialValue = ch.Follows[0]
 		}
 		measure = in
 	} else {
-		measure = measureSelect(all, ch, msg("bot.modal_measure_placeholder"))
+		measure = measureSelect(all, ch, msg("bot.modal_measure_placeholder", nil))
 	}
-	text := cutText(strings.TrimSpace(slackUnescape.Replace(b.resolveMarkup(ctx, cb.Message.Text))), commands.MaxTextLen)
+	blocks := []slack.Block{slack.NewInputBlock(blockMeasure, msg("bot.modal_measure", nil), nil, measure)}
+
 	textIn := slack.NewPlainTextInputBlockElement(nil, blockText)
 	textIn.Multiline = true
-	textIn.InitialValue = text
 	textIn.MaxLength = commands.MaxTextLen
+	if meta.Quote != "" {
+		quote := mrkdwn(commands.Msg("trust.modal_quote", commands.Data{"Name": authorName}), l) + "\n" + escape(meta.Quote)
+		blocks = append(blocks, slack.NewSectionBlock(mrkdwnObject(cut(quote, MaxSectionText, "…")), nil, nil))
+		in := slack.NewInputBlock(blockText, msg("trust.modal_addition", nil),
+			msg("trust.modal_addition_hint", commands.Data{"Name": authorName}), textIn)
+		in.Optional = true
+		blocks = append(blocks, in)
+	} else {
+		blocks = append(blocks, slack.NewInputBlock(blockText, msg("bot.modal_text", nil), msg("trust.modal_own_hint", nil), textIn))
+	}
 
 	view := slack.ModalViewRequest{
 		Type:            slack.VTModal,
 		CallbackID:      CallbackLogAsProgress,
-		Title:           msg("bot.modal_title"),
-		Submit:          msg("bot.modal_submit"),
-		Close:           msg("bot.modal_cancel"),
-		PrivateMetadata: string(meta),
-		Blocks: slack.Blocks{BlockSet: []slack.Block{
-			slack.NewInputBlock(blockMeasure, msg("bot.modal_measure"), nil, measure),
-			slack.NewInputBlock(blockText, msg("bot.modal_text"), msg("bot.modal_text_hint"), textIn),
-		}},
+		Title:           msg("bot.modal_title", nil),
+		Submit:          msg("bot.modal_submit", nil),
+		Close:           msg("bot.modal_cancel", nil),
+		PrivateMetadata: meta.encode(),
+		Blocks:          slack.Blocks{BlockSet: blocks},
 	}
 	if _, err := b.api.OpenViewContext(ctx, cb.TriggerID, view); err != nil {
 		b.apiError("views.open", err)
@@ -233,11 +282,14 @@ var measureErrors = map[string]bool{
 	"error.unknown_code": true, "error.missing_code": true, "error.forbidden_measure": true,
 }
 
-// submitLogModal stores the modal's text as a progress entry of the picked
-// measure on behalf of the message's author, in the message's channel. The
-// submitter's admin rights count (an admin may log anywhere). A refusal
-// comes back on the field that caused it, in the submitter's language; on
-// success the modal closes and the announcement follows in the channel.
+// submitLogModal logs the message as a progress entry of the picked
+// measure, on the submitter's rights at the moment they submit (a member of
+// a channel that follows the measure, or an admin of the installing
+// workspace; someone of another workspace never is one): the author keeps
+// their words, the submitter is recorded with their own addition
+// (commands.LogQuote). A refusal comes back on the field that caused it,
+// in the submitter's language; on success the modal closes and the
+// announcement follows in the channel.
 func (b *Bot) submitLogModal(ctx context.Context, cb *slack.InteractionCallback) (ack any, then func()) {
 	var meta logMeta
 	values := map[string]map[string]slack.BlockAction{}
@@ -249,33 +301,27 @@ func (b *Bot) submitLogModal(ctx context.Context, cb *slack.InteractionCallback)
 	if code == "" {
 		code = strings.TrimSpace(pick.Value)
 	}
-	text := values[blockText][blockText].Value
+	addition := values[blockText][blockText].Value
 
-	submitter := cb.User.ID
-	su, _ := b.user(ctx, submitter, true)
-	lang := func(channelID string) string {
-		ch, err := b.store.Channel(ctx, channelID)
-		if err != nil {
-			ch = commands.Channel{}
-		}
-		return b.svc.Language(su, "", commands.Request{}, ch)
-	}
+	submitter := commands.Person{ID: cb.User.ID, Name: b.UserName(ctx, cb.User.ID)}
 	if err := json.Unmarshal([]byte(cb.View.PrivateMetadata), &meta); err != nil || meta.Channel == "" || meta.Author == "" {
-		l := b.bundle.For(lang(""))
+		su, _ := b.user(ctx, cb.User.ID, false)
+		l := b.bundle.For(b.svc.Language(su, "", commands.Request{}, commands.Channel{}))
 		return slack.NewErrorsViewSubmissionResponse(map[string]string{blockText: l.Msg("error.internal", nil)}), func() {}
 	}
-
-	author := commands.Person{ID: meta.Author, Name: b.UserName(ctx, meta.Author)}
-	r := b.svc.LogEntry(ctx, commands.Request{
-		User: author, ChannelID: meta.Channel, Admin: b.svc.Admins[submitter],
-	}, code, text, commands.SourceShortcut)
+	author := commands.Person{ID: meta.Author, Name: meta.Name}
+	if author.Name == "" {
+		author.Name = b.UserName(ctx, meta.Author)
+	}
+	req := commands.Request{User: submitter, ChannelID: meta.Channel, External: b.IsExternal(ctx, cb.User.ID, cb.User.TeamID)}
+	r := b.svc.LogQuote(ctx, req, code, commands.Quote{Author: author, Text: meta.Quote, MessageTS: meta.TS}, addition)
 	outcome := "ok"
 	if r.Err != nil {
 		outcome = r.Err.Code
 	}
 	b.metrics.Commands.WithLabelValues("shortcut", outcome).Inc()
 	if r.Err != nil {
-		l := b.bundle.For(lang(meta.Channel))
+		l := b.bundle.For(r.Lang)
 		s := r.Err.Msg.Render(l)
 		if r.Err.Hint != nil {
 			s += " " + r.Err.Hint.Render(l)

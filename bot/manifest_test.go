@@ -15,14 +15,14 @@ import (
 // files:write because `/klima report` and `/klima timeline` upload their
 // documents (commands.File) to the channel; im:history and message.im
 // because direct messages to the bot are commands; channel_id_changed so
-// settings follow a private channel that becomes shared; im:write because
-// `/klima calendar` sends its file to the asker alone, in a direct message
-// that files v2 can only reach by its id (conversations.open). No channels:read
+// settings follow a private channel that becomes shared. A file for the
+// asker alone (a calendar, a report of measures the channel does not
+// follow) needs no im:write: files v2 shares it to a user id. No channels:read
 // or groups:read: no call needs them (TestManifestScopesAreUsed).
 var (
 	wantScopes = []string{
 		"commands", "chat:write", "chat:write.public", "users:read", "channels:history",
-		"groups:history", "im:history", "app_mentions:read", "files:write", "im:write",
+		"groups:history", "im:history", "app_mentions:read", "files:write",
 	}
 	wantEvents = []string{"app_mention", "message.channels", "message.groups", "message.im", "app_home_opened",
 		"channel_id_changed"}

@@ -32,6 +32,9 @@ type Metrics struct {
 	// ("app_mention", "message", "app_home_opened", "url_verification"),
 	// retries and duplicates included.
 	Events *prometheus.CounterVec
+	// Replays counts signed requests that came again and were not handled
+	// a second time.
+	Replays prometheus.Counter
 }
 
 func newMetrics() *Metrics {
@@ -58,8 +61,12 @@ func newMetrics() *Metrics {
 			Name: "klimabot_events_total",
 			Help: "Slack events received, by type.",
 		}, []string{"type"}),
+		Replays: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "klimabot_replayed_requests_total",
+			Help: "Signed Slack requests received again and not handled a second time.",
+		}),
 	}
-	m.reg.MustRegister(m.Commands, m.CommandSeconds, m.SlackErrors, m.RemindersSent, m.Events,
+	m.reg.MustRegister(m.Commands, m.CommandSeconds, m.SlackErrors, m.RemindersSent, m.Events, m.Replays,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

@@ -39,7 +39,7 @@ func (b *Bot) handleMention(ctx context.Context, e *slackevents.AppMentionEvent)
 	if thread == "" {
 		thread = e.TimeStamp
 	}
-	b.uploadFiles(ctx, e.Channel, thread, e.User, r, func(note commands.Reply) {
+	b.uploadFiles(ctx, e.Channel, thread, r, func(note commands.Reply) {
 		b.answerMention(ctx, e.Channel, e.User, e.ThreadTimeStamp, note)
 	})
 }
@@ -93,7 +93,7 @@ func (b *Bot) handleDirectMessage(ctx context.Context, e *slackevents.MessageEve
 		b.log.Warn("direct message not answered", "channel", e.Channel, "user", e.User, "err", err)
 	}
 	b.announce(ctx, r.Announce)
-	b.uploadFiles(ctx, e.Channel, e.ThreadTimeStamp, e.User, r, func(note commands.Reply) {
+	b.uploadFiles(ctx, e.Channel, e.ThreadTimeStamp, r, func(note commands.Reply) {
 		if _, err := b.PostMessage(ctx, e.Channel, b.replyOptions(note)...); err != nil {
 			b.log.Warn("upload failure not shown", "channel", e.Channel, "err", err)
 		}

@@ -391,8 +391,8 @@ func TestSocketModeAcksUnparseable(t *testing.T) {
 	mustContainAll(t, "logs", h.logs.String(), "event acknowledged but not understood", "type=workflow_step_execute")
 }
 
-// TestShortcutPrefillResolvesMarkup: the "log as progress" modal offers
-// the message's text as it reads in Slack, not its markup.
+// TestShortcutPrefillResolvesMarkup: the "log as progress" modal shows and
+// keeps the message's text as it reads in Slack, not its markup.
 func TestShortcutPrefillResolvesMarkup(t *testing.T) {
 	h := newHarness(t)
 	h.interact(map[string]any{
@@ -408,5 +408,9 @@ func TestShortcutPrefillResolvesMarkup(t *testing.T) {
 		t.Fatalf("%d views.open", len(opens))
 	}
 	view, _ := json.Marshal(opens[0].JSON["view"])
-	mustContainAll(t, "modal", string(view), `"initial_value":"@Jana Nováková test mit Plan (https://example.org/a.pdf) \u0026 mehr"`)
+	mustContainAll(t, "modal", string(view), `@Jana Nováková test mit Plan (https://example.org/a.pdf) \u0026amp; mehr`,
+		`\"q\":\"@Jana Nováková test mit Plan (https://example.org/a.pdf) \u0026 mehr\"`)
+	if strings.Contains(string(view), "<@UCS>") || strings.Contains(string(view), "\\u003c@UCS") {
+		t.Errorf("the modal carries the raw markup: %s", view)
+	}
 }

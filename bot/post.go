@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -96,9 +97,15 @@ func (b *Bot) postEphemeral(ctx context.Context, channelID, userID string, opts 
 // Respond posts msg to an interaction's response_url (slash commands,
 // buttons): Slack takes up to 5 posts within 30 minutes. The post is JSON;
 // msg.ResponseType "ephemeral" shows it to the caller only,
-// msg.ReplaceOriginal replaces the message a button was on.
+// msg.ReplaceOriginal replaces the message a button was on. A
+// response_url that is not Slack's (Config.ResponseURLHosts) is refused
+// with ErrResponseURL and logged: nothing is posted there.
 func (b *Bot) Respond(ctx context.Context, responseURL string, msg slack.Msg) error {
-	body, err := json.Marshal(msg)
+	if !b.responseURLAllowed(responseURL) {
+		b.log.Warn("response_url is not Slack's: not used", "host", responseHost(responseURL))
+		return ErrResponseURL
+	}
+	body, err := json.Marshal(wire(msg))
 	if err != nil {
 		return fmt.Errorf("encode response: %w", err)
 	}
@@ -122,8 +129,25 @@ func (b *Bot) Respond(ctx context.Context, responseURL string, msg slack.Msg) er
 	return err
 }
 
+// ErrResponseURL is Respond's answer to a response_url that does not point
+// to Slack.
+var ErrResponseURL = errors.New("response_url does not point to Slack")
+
+// privateNote adds to a reply whose documents go to the asker alone
+// (File.PrivateTo) a line saying where they will find them.
+func privateNote(r commands.Reply) commands.Reply {
+	for _, p := range r.Parts {
+		if f, ok := p.(commands.File); ok && f.PrivateTo != "" {
+			r.Parts = append(slices.Clip(r.Parts), commands.Context{commands.Msg("trust.document_private", nil)})
+			return r
+		}
+	}
+	return r
+}
+
 // ephemeral renders a reply as the caller's private answer.
 func (b *Bot) ephemeral(r commands.Reply) *slack.Msg {
+	r = privateNote(r)
 	return &slack.Msg{
 		ResponseType: slack.ResponseTypeEphemeral,
 		Text:         MessageText(r, b.bundle),
@@ -133,6 +157,7 @@ func (b *Bot) ephemeral(r commands.Reply) *slack.Msg {
 
 // replyOptions are the message options of a reply in its language.
 func (b *Bot) replyOptions(r commands.Reply) []slack.MsgOption {
+	r = privateNote(r)
 	return []slack.MsgOption{
 		slack.MsgOptionText(MessageText(r, b.bundle), false),
 		slack.MsgOptionBlocks(MessageBlocks(r, b.bundle)...),
@@ -151,40 +176,36 @@ func hasFiles(r commands.Reply) bool {
 
 // uploadFiles uploads the documents of a reply (a report, a timeline
 // picture) to the channel, into a thread when threadTS is set. Slack has
-// no ephemeral files: the channel sees them. A Private file (a calendar)
-// goes to the asker userID alone, as a direct message. It needs the
-// files:write scope (and im:write for private files). A failed upload is
-// answered with an ephemeral note through notify, in the reply's language.
-func (b *Bot) uploadFiles(ctx context.Context, channelID, threadTS, userID string, r commands.Reply, notify func(commands.Reply)) {
+// no ephemeral files: the channel sees them. A file meant for one person
+// (File.PrivateTo) is shared with them alone instead, in their direct
+// messages with the bot (files v2: completeUploadExternal's channels takes
+// a user id). It needs the files:write scope. A failed upload is answered
+// with an ephemeral note through notify, in the reply's language.
+func (b *Bot) uploadFiles(ctx context.Context, channelID, threadTS string, r commands.Reply, notify func(commands.Reply)) {
 	l := b.bundle.For(r.Lang)
 	for _, p := range r.Parts {
 		f, ok := p.(commands.File)
 		if !ok || len(f.Content) == 0 {
 			continue
 		}
-		if f.Private {
-			if err := b.uploadPrivate(ctx, userID, f, l); err != nil {
-				b.log.Warn("private file not sent", "user", userID, "file", f.Name, "err", err)
-				if notify != nil {
-					notify(commands.Reply{Lang: r.Lang, Parts: []commands.Part{
-						commands.Paragraph{Text: commands.Msg("bot.private_upload_failed", commands.Data{"Name": f.Name})},
-					}})
-				}
-			}
-			continue
-		}
-		_, err := b.api.UploadFileContext(ctx, slack.UploadFileParameters{
+		params := slack.UploadFileParameters{
 			Filename: f.Name, Title: f.Title.Render(l), Reader: bytes.NewReader(f.Content), FileSize: len(f.Content),
 			Channel: channelID, ThreadTimestamp: threadTS,
-		})
+		}
+		if f.PrivateTo != "" {
+			params.Channel, params.ThreadTimestamp, params.Channels = "", "", []string{f.PrivateTo}
+		}
+		_, err := b.api.UploadFileContext(ctx, params)
 		if err == nil {
 			continue
 		}
 		b.apiError("files.upload", err)
 		if notify != nil {
-			notify(commands.Reply{Lang: r.Lang, Parts: []commands.Part{
-				commands.Paragraph{Text: commands.Msg("bot.upload_failed", commands.Data{"Name": f.Name})},
-			}})
+			failed := commands.Msg("bot.upload_failed", commands.Data{"Name": f.Name})
+			if f.PrivateTo != "" {
+				failed = commands.Msg("trust.upload_private_failed", commands.Data{"Name": f.Name})
+			}
+			notify(commands.Reply{Lang: r.Lang, Parts: []commands.Part{commands.Paragraph{Text: failed}}})
 		}
 	}
 }

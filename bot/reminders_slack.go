@@ -3,7 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
-	"strconv"
+	"fmt"
 	"strings"
 
 	"github.com/slack-go/slack"
@@ -46,148 +46,110 @@ func (r *Reminders) presser(ctx context.Context, b *Bot, userID string) commands
 	return commands.Person{ID: userID, Name: b.UserName(ctx, userID)}
 }
 
-// onDeadlineButton marks a reminder's deadline done, or postpones it a week,
-// logs it as progress of the one who clicked, and updates the message to say
-// what happened in the channel's languages.
+// onDeadlineButton marks a deadline done, or postpones it a week, on the
+// rights of the one who clicked and only when the deadline is a row of the
+// clicked message; logs it as progress of the one who clicked; and rebuilds
+// the message from the store to say what happened, in the channel's
+// languages. A postpone on a row whose deadline moved or closed since
+// changes nothing: the rebuilt message shows why.
 func (r *Reminders) onDeadlineButton(ctx context.Context, b *Bot, a Action, done bool) {
+	kinds := []string{commands.MessageReminder}
+	if done {
+		kinds = append(kinds, commands.MessageDoneOffer)
+	}
+	bm, ok := r.clickedMessage(ctx, b, a, kinds...)
+	if !ok || !r.authorizeClick(ctx, b, a, bm) {
+		return
+	}
 	key, dueText, _ := strings.Cut(a.Value, "|")
+	row, _ := bm.Row(key, mustDate(dueText))
 	ch, err := r.Store.Channel(ctx, a.ChannelID)
 	if err != nil {
-		r.log().ErrorContext(ctx, "reminder button: channel", "err", err)
+		r.failButton(ctx, b, a, fmt.Errorf("reminder button: channel: %w", err))
 		return
 	}
-	langs := r.langs(ch)
-	loc := r.zone(ch)
-	p := r.presser(ctx, b, a.UserID)
-	now := r.now()
-	current, found := r.deadlineOfMessage(ctx, a, key)
-	if !found {
-		r.tellPresser(ctx, b, a, commands.Msg("error.deadline_unknown", nil))
-		return
-	}
-	entryLang := r.Bundle.For(langs[0])
-	var status commands.Text
-	switch {
-	case done:
-		note := &commands.Entry{Author: p, Source: commands.SourceButton, ChannelID: a.ChannelID,
-			Text: commands.Msg("remind.entry_done", commands.Data{"Date": current.Due, "Text": commands.Raw(current.Text)}).Render(entryLang)}
-		d, _, err := r.Store.CompleteDeadline(ctx, key, p, now, note)
-		if err != nil {
-			r.failButton(ctx, b, a, err)
-			return
-		}
-		status = commands.Msg("remind.done_by", commands.Data{"Name": personName(d.DoneBy), "Date": commands.DateOf(d.DoneAt.In(loc))})
-	case current.Due.String() != dueText || !current.State.Open():
-		// clicked on an old reminder: the deadline moved or was closed since
-		status = commands.Msg("remind.changed_since", commands.Data{"Date": current.Due})
-	default:
-		note := &commands.Entry{Author: p, Source: commands.SourceButton, ChannelID: a.ChannelID,
-			Text: commands.Msg("remind.entry_postponed", commands.Data{"Date": current.Due.AddDays(postponeDays), "Text": commands.Raw(current.Text)}).Render(entryLang)}
-		d, err := r.Store.PostponeDeadline(ctx, key, postponeDays, p, now, note)
-		if err != nil {
-			r.failButton(ctx, b, a, err)
-			return
-		}
-		status = commands.Msg("remind.postponed_by", commands.Data{"Name": p.Name, "Date": d.Due})
-	}
-	r.replaceActions(ctx, b, a, langs, status)
-}
-
-// deadlineOfMessage finds the deadline a button names among the deadlines
-// of the measure its message is about.
-func (r *Reminders) deadlineOfMessage(ctx context.Context, a Action, key string) (commands.Deadline, bool) {
-	measureID, ok, err := r.measureOfMessage(ctx, a)
-	if err != nil || !ok {
-		return commands.Deadline{}, false
-	}
-	ds, err := r.Store.Deadlines(ctx, commands.DeadlineQuery{MeasureIDs: []int64{measureID}, WithDone: true})
+	unlock := lockMessage(bm.ChannelID, bm.TS)
+	defer unlock()
+	current, err := r.Store.DeadlineByKey(ctx, key)
 	if err != nil {
-		r.log().ErrorContext(ctx, "reminder button: deadlines", "err", err)
-		return commands.Deadline{}, false
-	}
-	for _, d := range ds {
-		if d.Key() == key {
-			return d, true
-		}
-	}
-	// an implied deadline whose step is done no longer shows: it is done
-	if strings.HasPrefix(key, "s") {
-		return commands.Deadline{MeasureID: measureID, State: commands.DeadlineDone}, true
-	}
-	return commands.Deadline{}, false
-}
-
-// measureOfMessage is the measure of the message a button is on: a
-// reminder in the channel, or the done offer in a reminder's thread.
-func (r *Reminders) measureOfMessage(ctx context.Context, a Action) (int64, bool, error) {
-	for _, ts := range []string{a.MessageTS, a.ThreadTS} {
-		if ts == "" {
-			continue
-		}
-		if id, ok, err := r.recorded(ctx, a.ChannelID, ts); err != nil || ok {
-			return id, ok, err
-		}
-	}
-	return 0, false, nil
-}
-
-func (r *Reminders) recorded(ctx context.Context, channelID, ts string) (int64, bool, error) {
-	type messages interface {
-		MeasureForMessage(ctx context.Context, channelID, ts string) (int64, bool, error)
-	}
-	if m, ok := r.Store.(messages); ok {
-		return m.MeasureForMessage(ctx, channelID, ts)
-	}
-	return 0, false, nil
-}
-
-// onNoChange logs the "no change" answer to a stale nudge.
-func (r *Reminders) onNoChange(ctx context.Context, b *Bot, a Action) {
-	measureID, err := strconv.ParseInt(a.Value, 10, 64)
-	if err != nil {
-		return
-	}
-	ch, err := r.Store.Channel(ctx, a.ChannelID)
-	if err != nil {
-		r.log().ErrorContext(ctx, "no-change button: channel", "err", err)
-		return
-	}
-	langs := r.langs(ch)
-	p := r.presser(ctx, b, a.UserID)
-	if _, err := r.Store.AddEntry(ctx, commands.Entry{MeasureID: measureID, Author: p, Source: commands.SourceButton, ChannelID: a.ChannelID,
-		Text: commands.Msg("remind.entry_no_change", nil).Render(r.Bundle.For(langs[0]))}); err != nil {
 		r.failButton(ctx, b, a, err)
 		return
 	}
-	r.replaceActions(ctx, b, a, langs, commands.Msg("remind.no_change_by", commands.Data{
-		"Name": p.Name, "Date": commands.Today(r.now(), r.zone(ch)),
-	}))
-}
-
-// replaceActions updates the clicked message: the block of the clicked
-// buttons becomes a line saying what happened, in the channel's languages.
-func (r *Reminders) replaceActions(ctx context.Context, b *Bot, a Action, langs []string, status commands.Text) {
-	if a.Callback == nil || a.MessageTS == "" {
+	if current.MeasureID != bm.MeasureID {
+		r.log().WarnContext(ctx, "button refused: deadline of another measure", "value", a.Value, "user", a.UserID)
+		r.tellPresser(ctx, b, a, commands.Msg("trust.button_invalid", nil))
 		return
 	}
-	line := r.multi(langs, status)
-	old := a.Callback.Message.Blocks.BlockSet
-	blocks := make([]slack.Block, 0, len(old))
-	for _, blk := range old {
-		if blk.ID() == a.BlockID && blk.BlockType() == slack.MBTAction {
-			blocks = append(blocks, slack.NewContextBlock(blk.ID(), slack.NewTextBlockObject(slack.MarkdownType, "✅ "+escape(line.Raw), false, false)))
-			continue
+	langs := r.langs(ch)
+	entryLang := r.Bundle.For(langs[0])
+	p := r.presser(ctx, b, a.UserID)
+	now := r.now()
+	switch {
+	case done && current.State.Open():
+		note := &commands.Entry{Author: p, Source: commands.SourceButton, ChannelID: a.ChannelID,
+			Text: commands.Msg("remind.entry_done", commands.Data{"Date": current.Due, "Text": commands.Raw(current.Text)}).Render(entryLang)}
+		if _, _, err := r.Store.CompleteDeadline(ctx, current.Key(), p, now, note); err != nil {
+			r.failButton(ctx, b, a, err)
+			return
 		}
-		blocks = append(blocks, blk)
+	case !done && current.State.Open() && current.Due == row.Due:
+		newDue := commands.PostponedDue(current.Due, commands.Today(now, r.zone(ch)), postponeDays)
+		note := &commands.Entry{Author: p, Source: commands.SourceButton, ChannelID: a.ChannelID,
+			Text: commands.Msg("remind.entry_postponed", commands.Data{"Date": newDue, "Text": commands.Raw(current.Text)}).Render(entryLang)}
+		d, err := r.Store.PostponeDeadline(ctx, current.Key(), current.Due.DaysUntil(newDue), p, now, note)
+		if err != nil {
+			r.failButton(ctx, b, a, err)
+			return
+		}
+		if err := r.Store.RecordButtonAction(ctx, commands.ButtonAction{ChannelID: bm.ChannelID, TS: bm.TS, Key: row.Key,
+			Action: commands.ActionPostpone, By: p, At: now, Due: d.Due}); err != nil {
+			r.log().ErrorContext(ctx, "record postpone", "err", err) // the deadline moved; the message says less
+		}
 	}
-	_, err := withRetry(ctx, b, "chat.update", func(ctx context.Context) (string, error) {
-		_, ts, _, err := b.api.UpdateMessageContext(ctx, a.ChannelID, a.MessageTS,
-			slack.MsgOptionBlocks(blocks...), slack.MsgOptionText(a.Callback.Message.Text, false))
-		return ts, err
-	})
+	// otherwise the click came from an old copy: the deadline was closed or
+	// moved since, and the rebuilt message says so
+	r.updateMessage(ctx, b, bm, ch)
+}
+
+// mustDate reads a day that clickedMessage already checked.
+func mustDate(s string) commands.Date {
+	d, _ := commands.ParseISODate(s)
+	return d
+}
+
+// onNoChange logs the "no change" answer to a stale nudge, once per nudge,
+// on the rights of the one who clicked.
+func (r *Reminders) onNoChange(ctx context.Context, b *Bot, a Action) {
+	bm, ok := r.clickedMessage(ctx, b, a, commands.MessageNudge)
+	if !ok || !r.authorizeClick(ctx, b, a, bm) {
+		return
+	}
+	ch, err := r.Store.Channel(ctx, a.ChannelID)
 	if err != nil {
-		r.log().ErrorContext(ctx, "update reminder message", "channel", a.ChannelID, "ts", a.MessageTS, "err", err)
+		r.failButton(ctx, b, a, fmt.Errorf("no-change button: channel: %w", err))
+		return
 	}
+	unlock := lockMessage(bm.ChannelID, bm.TS)
+	defer unlock()
+	actions, err := r.Store.ButtonActions(ctx, bm.ChannelID, bm.TS)
+	if err != nil {
+		r.failButton(ctx, b, a, err)
+		return
+	}
+	if _, answered := lastAction(actions, bm.Rows[0].Key, commands.ActionNoChange); !answered {
+		p := r.presser(ctx, b, a.UserID)
+		now := r.now()
+		if _, err := r.Store.AddEntry(ctx, commands.Entry{MeasureID: bm.MeasureID, Author: p, Source: commands.SourceButton, ChannelID: a.ChannelID,
+			Text: commands.Msg("remind.entry_no_change", nil).Render(r.Bundle.For(r.langs(ch)[0]))}); err != nil {
+			r.failButton(ctx, b, a, err)
+			return
+		}
+		if err := r.Store.RecordButtonAction(ctx, commands.ButtonAction{ChannelID: bm.ChannelID, TS: bm.TS, Key: bm.Rows[0].Key,
+			Action: commands.ActionNoChange, By: p, At: now}); err != nil {
+			r.log().ErrorContext(ctx, "record no change", "err", err)
+		}
+	}
+	r.updateMessage(ctx, b, bm, ch)
 }
 
 // failButton logs a failed click and tells the one who clicked.
@@ -255,28 +217,20 @@ func (r *Reminders) offerDone(ctx context.Context, b *Bot, tr ThreadReply) {
 		return
 	}
 	l := r.Bundle.For(tr.Lang)
-	parts := []commands.Part{commands.Paragraph{Text: commands.Msg("remind.done_offer", commands.Data{"Code": tr.MeasureCode})}}
-	for _, d := range ds {
-		text := d.Text
-		if d.Implied {
-			text = strconv.Itoa(d.Step) + ". " + d.Text
-		}
-		parts = append(parts,
-			commands.Context{commands.Msg("deadline.line", commands.Data{"Date": d.Due, "Text": commands.Raw(text), "Relative": commands.Relative(today.DaysUntil(d.Due))})},
-			commands.Buttons{{ActionID: ActionDeadlineDone, Value: d.Key() + "|" + d.Due.String(), Label: commands.Msg("button.done", nil), Primary: true}})
-	}
-	blocks := Blocks(parts, l)
-	i := 0
-	for _, blk := range blocks {
-		if ab, ok := blk.(*slack.ActionBlock); ok && i < len(ds) {
-			ab.BlockID = "deadline:" + ds[i].Key() + "|" + ds[i].Due.String()
-			i++
-		}
-	}
-	_, err = b.PostMessage(ctx, tr.ChannelID, slack.MsgOptionTS(tr.ThreadTS),
-		slack.MsgOptionBlocks(blocks...), slack.MsgOptionText(FallbackText(parts, l), false))
+	parts, ids := offerParts(tr.MeasureCode, ds, today)
+	ts, err := b.PostMessage(ctx, tr.ChannelID, slack.MsgOptionTS(tr.ThreadTS),
+		slack.MsgOptionBlocks(offerBlocks(parts, ids, l)...), slack.MsgOptionText(FallbackText(parts, l), false))
 	if err != nil {
 		r.log().ErrorContext(ctx, "done offer", "channel", tr.ChannelID, "err", err)
+		return
+	}
+	offer := commands.BotMessage{ChannelID: tr.ChannelID, TS: ts, MeasureID: tr.MeasureID, Kind: commands.MessageDoneOffer,
+		Lang: tr.Lang, PostedAt: r.now()}
+	for _, d := range ds {
+		offer.Rows = append(offer.Rows, commands.SentRow{Key: d.Key(), Due: d.Due})
+	}
+	if err := r.Store.RecordBotItems(ctx, offer); err != nil {
+		r.log().ErrorContext(ctx, "record done offer", "channel", tr.ChannelID, "ts", ts, "err", err)
 	}
 }
 

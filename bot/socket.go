@@ -118,8 +118,8 @@ func (b *Bot) socketAck(client *socketmode.Client, req socketmode.Request, msg *
 		b.ack(client, req, nil)
 		return
 	}
-	if body, err := json.Marshal(msg); err == nil && len(body) < maxAckPayload {
-		b.ack(client, req, msg)
+	if body, err := json.Marshal(wire(*msg)); err == nil && len(body) < maxAckPayload {
+		b.ack(client, req, wire(*msg))
 		return
 	}
 	b.ack(client, req, nil)

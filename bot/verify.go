@@ -58,6 +58,11 @@ type Verifier struct {
 	// MaxAge is how far the timestamp may be from Now; zero means
 	// DefaultMaxAge.
 	MaxAge time.Duration
+	// Replays, when set, makes Middleware handle each signed request once:
+	// a request whose signature it has seen within the signature's
+	// validity goes to OnReplay (nil: an empty 200) instead of next.
+	Replays  *ReplayGuard
+	OnReplay http.HandlerFunc
 }
 
 // Verify reports whether body with header was signed by Slack with v's
@@ -101,6 +106,18 @@ func (v Verifier) Verify(header http.Header, body []byte) error {
 	return nil
 }
 
+// first records a verified request's signature with Replays and reports
+// whether it is new.
+func (v Verifier) first(header http.Header) bool {
+	ts, _ := parseTimestamp(header.Get(HeaderTimestamp))
+	sig, _ := hex.DecodeString(strings.TrimPrefix(header.Get(HeaderSignature), signatureV0+"="))
+	now := time.Now
+	if v.Now != nil {
+		now = v.Now
+	}
+	return v.Replays.First(sig, ts, now())
+}
+
 // parseTimestamp reads Unix seconds: ASCII digits only (no sign, no spaces),
 // at most 18 of them so the value fits an int64 with room to spare.
 func parseTimestamp(ts string) (int64, error) {
@@ -136,7 +153,8 @@ func Signature(secret, ts string, body []byte) string {
 // Middleware verifies every request before next sees it: it reads the raw
 // body (at most maxBody bytes, DefaultMaxBody when not positive; 413 beyond),
 // checks the signature before anything parses the body (401, plain text, no
-// reason given), and hands next the body again as an unread reader.
+// reason given), answers a replay without next (see Replays), and hands
+// next the body again as an unread reader.
 func (v Verifier) Middleware(maxBody int64, next http.Handler) http.Handler {
 	if maxBody <= 0 {
 		maxBody = DefaultMaxBody
@@ -154,6 +172,14 @@ func (v Verifier) Middleware(maxBody int64, next http.Handler) http.Handler {
 		}
 		if err := v.Verify(r.Header, body); err != nil {
 			http.Error(w, http.StatusText(http.StatusUnauthorized), http.StatusUnauthorized)
+			return
+		}
+		if v.Replays != nil && !v.first(r.Header) {
+			if v.OnReplay != nil {
+				v.OnReplay(w, r)
+			} else {
+				w.WriteHeader(http.StatusOK)
+			}
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))

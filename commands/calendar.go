@@ -129,7 +129,7 @@ func (c *call) calendar() (Reply, error) {
 	if f.Events == 0 {
 		parts = append(parts, Paragraph{Text: Msg("calendar.empty", Data{"What": what})})
 	} else {
-		f.Private = true // a calendar is the asker's, never the channel's
+		f.PrivateTo = c.req.User.ID // a calendar is the asker's, never the channel's
 		parts = append(parts,
 			Paragraph{Text: Plural("calendar.ready", f.Events, Data{"What": what, "Name": f.Name})},
 			f.File)

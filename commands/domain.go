@@ -126,6 +126,11 @@ const (
 
 // Entry is one progress entry (Fortschritt). Entries are append-only: the bot
 // never edits or deletes them; they are the audit trail.
+//
+// Text is always Author's own words. A message logged by someone else with
+// the "log as progress" shortcut keeps its author and text as written;
+// Submitter says who logged it and Addition holds what they added in their
+// own words, so that nobody's words are put in another person's mouth.
 type Entry struct {
 	ID          int64
 	MeasureID   int64
@@ -136,6 +141,12 @@ type Entry struct {
 	Source      Source
 	ChannelID   string
 	CreatedAt   time.Time
+	// Submitter is who logged a message of Author's (shortcut entries).
+	Submitter Person `json:",omitzero"`
+	// Addition is the Submitter's own words logged with the message.
+	Addition string `json:",omitempty"`
+	// MessageTS is the Slack ts of the logged message in ChannelID.
+	MessageTS string `json:",omitempty"`
 }
 
 // Channel holds a Slack channel's settings. A channel the store has never

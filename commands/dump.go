@@ -11,8 +11,10 @@ import (
 const DumpFormat = "klimabot-export"
 
 // DumpVersion is the version of the Dump layout that this build writes and
-// the newest one it reads.
-const DumpVersion = 1
+// the newest one it reads. Version 2 added an entry's Submitter, Addition
+// and MessageTS (the "log as progress" shortcut): a klimabot that reads
+// only version 1 refuses a version 2 dump rather than drop who logged what.
+const DumpVersion = 2
 
 // Dump is everything a store holds that matters to people: the measures with
 // all sheet fields, sections and steps (done states included), their explicit

@@ -148,6 +148,7 @@ type Claim struct {
 // persistence besides Store; storage.DB implements it.
 type ReminderStore interface {
 	Store
+	MessageStore
 	// ReminderChannels returns the channels that follow at least one measure
 	// (or all), with their settings.
 	ReminderChannels(ctx context.Context) ([]Channel, error)

@@ -197,9 +197,11 @@ type File struct {
 	Title   Text
 	Type    string // MIME type, e.g. "image/png"
 	Content []byte
-	// Private files go to the asker alone (in Slack: a direct message from
-	// klimabot), never to the channel.
-	Private bool
+	// PrivateTo, when set, is the user id of the only person who may see
+	// the file: a report of measures the channel does not follow goes to the
+	// asker alone (Slack: a direct message from the bot), never into the
+	// channel.
+	PrivateTo string
 }
 
 func (Header) part()    {}

@@ -1,5 +1,7 @@
 package commands
 
+import "slices"
+
 // ReportSinceDays is how far back a report's "what happened" part looks by
 // default.
 const ReportSinceDays = 90
@@ -15,7 +17,7 @@ func (c *call) report() (Reply, error) {
 	if err != nil {
 		return Reply{}, storeErr("make report", err)
 	}
-	return Reply{Parts: []Part{Paragraph{Text: Msg("report.ready", Data{"What": what})}, f}}, nil
+	return c.document(Msg("report.ready", Data{"What": what}), f, req), nil
 }
 
 // timeline answers `timeline CODE`: the timeline picture of one measure.
@@ -28,7 +30,36 @@ func (c *call) timeline() (Reply, error) {
 	if err != nil {
 		return Reply{}, storeErr("draw timeline", err)
 	}
-	return Reply{Parts: []Part{Paragraph{Text: Msg("timeline.ready", Data{"What": what})}, f}}, nil
+	return c.document(Msg("timeline.ready", Data{"What": what}), f, req), nil
+}
+
+// document answers with a report or timeline file. Only what the channel
+// follows goes into the channel (SPEC "Who may do what"): a document about
+// any other measure, or about all of them in a channel that does not follow
+// all, may hold progress logged in other, possibly private, channels, and
+// goes to the asker alone — whoever asks, admins too.
+func (c *call) document(ready Text, f File, req ReportRequest) Reply {
+	if !c.followsAll(req.Codes) {
+		f.PrivateTo = c.req.User.ID
+	}
+	return Reply{Parts: []Part{Paragraph{Text: ready}, f}}
+}
+
+// followsAll reports whether the channel follows every measure of codes
+// (none: all measures).
+func (c *call) followsAll(codes []string) bool {
+	if c.channel.FollowAll {
+		return true
+	}
+	if len(codes) == 0 {
+		return false
+	}
+	for _, code := range codes {
+		if !slices.ContainsFunc(c.channel.Follows, func(f string) bool { return CodeKey(f) == CodeKey(code) }) {
+			return false
+		}
+	}
+	return true
 }
 
 // reportRequest checks the arguments of report and timeline and says what

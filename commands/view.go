@@ -109,8 +109,8 @@ func (c *call) status() (Reply, error) {
 	}
 	log := List{Title: Msg("label.progress", nil)}
 	for _, e := range entries {
-		log.Items = append(log.Items, Item{Text: Raw(e.Text), Sub: Msg("status.entry_meta", Data{
-			"Name": personName(e.Author), "Date": DateOf(e.CreatedAt.In(c.loc)),
+		log.Items = append(log.Items, Item{Text: EntryWords(e), Sub: Msg("status.entry_meta", Data{
+			"Name": EntryByline(e), "Date": DateOf(e.CreatedAt.In(c.loc)),
 		})})
 	}
 	if len(entries) == 0 {

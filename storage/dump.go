@@ -399,9 +399,10 @@ func restoreMeasure(ctx context.Context, tx querier, dm *commands.DumpMeasure, e
 			created = updated
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO entries (id, measure_id, step, author_id, author_name, text,
-			source, channel_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			source, channel_id, created_at, submitter_id, submitter_name, addition, message_ts)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			nullID(e.ID), id, nullInt(e.Step), e.Author.ID, e.Author.Name, e.Text, string(e.Source), e.ChannelID,
-			formatTime(created))
+			formatTime(created), e.Submitter.ID, e.Submitter.Name, e.Addition, e.MessageTS)
 		if err != nil {
 			return fmt.Errorf("insert entry %d: %w", e.ID, err)
 		}

@@ -11,7 +11,8 @@ import (
 // entriesSQL selects a measure's entries with the columns scanEntries
 // reads; the caller adds the order and limit.
 const entriesSQL = `SELECT e.id, e.measure_id, m.code, coalesce(e.step, 0),
-	e.author_id, e.author_name, e.text, e.source, e.channel_id, e.created_at
+	e.author_id, e.author_name, e.text, e.source, e.channel_id, e.created_at,
+	e.submitter_id, e.submitter_name, e.addition, e.message_ts
 	FROM entries e JOIN measures m ON m.id = e.measure_id
 	WHERE e.measure_id = ?`
 
@@ -37,7 +38,8 @@ func scanEntries(rows *sql.Rows) ([]commands.Entry, error) {
 		var source string
 		var created sql.NullString
 		if err := rows.Scan(&e.ID, &e.MeasureID, &e.MeasureCode, &e.Step, &e.Author.ID, &e.Author.Name,
-			&e.Text, &source, &e.ChannelID, &created); err != nil {
+			&e.Text, &source, &e.ChannelID, &created,
+			&e.Submitter.ID, &e.Submitter.Name, &e.Addition, &e.MessageTS); err != nil {
 			return nil, fmt.Errorf("scan entry: %w", err)
 		}
 		e.Source = commands.Source(source)
@@ -77,7 +79,8 @@ func (db *DB) AddEntry(ctx context.Context, e commands.Entry) (commands.Entry, e
 
 // insertEntrySQL appends one entry; prepared at Open.
 const insertEntrySQL = `INSERT INTO entries (measure_id, step, author_id, author_name, text,
-	source, channel_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
+	source, channel_id, created_at, submitter_id, submitter_name, addition, message_ts)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
 
 // insertEntry appends e (whose measure exists and whose CreatedAt is set)
 // inside tx and returns it with its ID.
@@ -98,7 +101,7 @@ func insertEntry(ctx context.Context, tx querier, e commands.Entry) (commands.En
 	e.CreatedAt = e.CreatedAt.UTC()
 	err := tx.QueryRowContext(ctx, insertEntrySQL,
 		e.MeasureID, nullInt(e.Step), e.Author.ID, e.Author.Name, e.Text, string(e.Source), e.ChannelID,
-		formatTime(e.CreatedAt)).Scan(&e.ID)
+		formatTime(e.CreatedAt), e.Submitter.ID, e.Submitter.Name, e.Addition, e.MessageTS).Scan(&e.ID)
 	if err != nil {
 		return e, fmt.Errorf("insert entry: %w", err)
 	}

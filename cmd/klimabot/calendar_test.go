@@ -125,7 +125,7 @@ type socketSlackAPI struct {
 	out      chan map[string]any
 	acks     chan map[string]any
 	mu       sync.Mutex
-	sharedTo []string // channel_id of each completed upload
+	sharedTo []string // "channel_id|channels" of each completed upload
 }
 
 func newSocketSlackAPI(t *testing.T) *socketSlackAPI {
@@ -145,13 +145,13 @@ func newSocketSlackAPI(t *testing.T) *socketSlackAPI {
 			io.WriteString(w, `{"ok":true,"url":"ws`+strings.TrimPrefix(s.srv.URL, "http")+`/ws"}`)
 		case method == "users.info":
 			io.WriteString(w, `{"ok":true,"user":{"id":"U1","name":"ute","real_name":"Ute Beispiel","locale":"de-DE"}}`)
-		case method == "conversations.open":
-			io.WriteString(w, `{"ok":true,"channel":{"id":"D`+r.PostForm.Get("users")+`"}}`)
 		case method == "files.getUploadURLExternal":
 			io.WriteString(w, `{"ok":true,"upload_url":"`+s.srv.URL+`/upload/F1","file_id":"F1"}`)
 		case method == "files.completeUploadExternal":
 			s.mu.Lock()
-			s.sharedTo = append(s.sharedTo, r.PostForm.Get("channel_id"))
+			// A file for one person alone is shared with channels=<user id>
+			// and no channel_id; a channel_id would show it to the channel.
+			s.sharedTo = append(s.sharedTo, r.PostForm.Get("channel_id")+"|"+r.PostForm.Get("channels"))
 			s.mu.Unlock()
 			io.WriteString(w, `{"ok":true,"files":[{"id":"F1"}]}`)
 		case strings.HasPrefix(method, "upload/"):
@@ -287,8 +287,8 @@ func TestServeCalendarSocketMode(t *testing.T) {
 	}
 	api.mu.Lock()
 	defer api.mu.Unlock()
-	if len(api.sharedTo) != 1 || api.sharedTo[0] != "DU1" {
-		t.Errorf("the calendar was shared to %v, want DU1 alone", api.sharedTo)
+	if len(api.sharedTo) != 1 || api.sharedTo[0] != "|U1" {
+		t.Errorf("the calendar was shared to %v, want U1 alone", api.sharedTo)
 	}
 	if strings.Contains(stderr.String(), m[1]) {
 		t.Error("the token is in the log")

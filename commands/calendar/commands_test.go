@@ -73,8 +73,8 @@ func TestCalendarCommand(t *testing.T) {
 		if !ok {
 			t.Fatalf("%s: no file", tt.text)
 		}
-		if file.Name != tt.name || !file.Private || file.Type != calendar.ContentType {
-			t.Errorf("%s: file %q private %v type %q", tt.text, file.Name, file.Private, file.Type)
+		if file.Name != tt.name || file.PrivateTo != user || file.Type != calendar.ContentType {
+			t.Errorf("%s: file %q private to %q type %q", tt.text, file.Name, file.PrivateTo, file.Type)
 		}
 		if events := checkRFC5545(t, file.Content); len(events) != tt.events {
 			t.Errorf("%s: %d events, want %d", tt.text, len(events), tt.events)

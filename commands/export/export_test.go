@@ -46,13 +46,14 @@ var wantRow = []string{
 	"F.019", "Kommunale Klimapartnerschaft mit Nové Město nad Metují",
 	"Dezernat IV, Stabstelle Klimaschutz, Bürgermeisterbüro", "3", "6",
 	"31.12.2024", "5. Bilateraler Austausch und Besprechung der weiteren Vorgehensweise",
-	"06.11.2026", "Anna Schmidt", "Termin mit Nové Město vereinbart.", "", "",
+	"06.11.2026", "Anna Schmidt", "Termin mit Nové Město vereinbart.", "", "", "", "",
 }
 
 var wantHeader = []string{
 	"Code", "Titel", "Zuständigkeit", "Schritte erledigt", "Schritte gesamt", "Nächste Frist",
 	"Nächste Frist – Text", "Letzter Fortschritt – Datum", "Letzter Fortschritt – von",
 	"Letzter Fortschritt – Text", "Kosten Soll", "Kosten Ist",
+	"Letzter Fortschritt – eingetragen von", "Letzter Fortschritt – Ergänzung",
 }
 
 func TestCSV(t *testing.T) {
@@ -139,7 +140,7 @@ func TestXLSX(t *testing.T) {
 		}
 		return v
 	}
-	cols := "ABCDEFGHIJKL"
+	cols := "ABCDEFGHIJKLMN"
 	for i, want := range wantHeader {
 		if got := cell("Maßnahmen", string(cols[i])+"1", false); got != want {
 			t.Errorf("header %c1: %q, want %q", cols[i], got, want)

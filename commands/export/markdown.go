@@ -96,7 +96,7 @@ func writeMeasure(b *strings.Builder, m commands.DumpMeasure, o Options, today, 
 	}
 	for _, e := range entries {
 		b.WriteString("- " + o.msg("export.md.entry", commands.Data{
-			"Date": o.date(o.day(e.CreatedAt)), "Name": personName(e.Author), "Text": oneLine(e.Text),
+			"Date": o.date(o.day(e.CreatedAt)), "Name": commands.EntryByline(e).Render(o.L), "Text": oneLine(commands.EntryWords(e).Render(o.L)),
 		}) + "\n")
 	}
 

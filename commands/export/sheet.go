@@ -221,7 +221,7 @@ func sheetStatusLines(m commands.DumpMeasure, o Options) []string {
 	}
 	for _, e := range entries {
 		out = append(out, cleanCell(o.msg("export.md.entry", commands.Data{
-			"Date": o.date(o.day(e.CreatedAt)), "Name": personName(e.Author), "Text": oneLine(e.Text),
+			"Date": o.date(o.day(e.CreatedAt)), "Name": commands.EntryByline(e).Render(o.L), "Text": oneLine(commands.EntryWords(e).Render(o.L)),
 		})))
 	}
 	return out

@@ -30,6 +30,10 @@ type row struct {
 	LastDay                   commands.Date
 	LastAuthor, LastText      string
 	CostsPlanned, CostsActual string
+	// LastSubmitter and LastAddition are who logged the newest entry when it
+	// is someone else's message (the shortcut) and what they added: kept in
+	// columns of their own, apart from the author's words.
+	LastSubmitter, LastAddition string
 }
 
 // columns are the table's header message ids, in order.
@@ -38,6 +42,7 @@ var columns = []string{
 	"export.col.steps_total", "label.next_deadline", "export.col.next_deadline_text",
 	"export.col.last_progress_date", "export.col.last_progress_author", "export.col.last_progress_text",
 	"label.costs_planned", "label.costs_actual",
+	"export.col.last_progress_submitter", "export.col.last_progress_addition",
 }
 
 // headers renders the column headers in the document's language.
@@ -63,6 +68,10 @@ func rows(d commands.Dump, o Options) []row {
 		}
 		if e, ok := lastEntry(m); ok {
 			r.LastDay, r.LastAuthor, r.LastText = o.day(e.CreatedAt), personName(e.Author), e.Text
+			if e.Submitter.ID != "" && e.Submitter.ID != e.Author.ID {
+				r.LastSubmitter = personName(e.Submitter)
+			}
+			r.LastAddition = e.Addition
 		}
 		out = append(out, r)
 	}
@@ -79,6 +88,7 @@ func (r row) cells(o Options) []string {
 	return []string{
 		r.Code, r.Title, r.Responsible, strconv.Itoa(r.StepsDone), strconv.Itoa(r.StepsTotal),
 		next, nextText, o.date(r.LastDay), r.LastAuthor, r.LastText, r.CostsPlanned, r.CostsActual,
+		r.LastSubmitter, r.LastAddition,
 	}
 }
 

@@ -74,8 +74,10 @@ func XLSX(w io.Writer, d commands.Dump, o Options) error {
 		}
 		x.set(measures, 11, n, r.CostsPlanned)
 		x.set(measures, 12, n, r.CostsActual)
+		x.set(measures, 13, n, r.LastSubmitter)
+		x.set(measures, 14, n, r.LastAddition)
 	}
-	x.widths(measures, []float64{12, 50, 30, 10, 10, 13, 50, 13, 22, 50, 16, 16})
+	x.widths(measures, []float64{12, 50, 30, 10, 10, 13, 50, 13, 22, 50, 16, 16, 22, 50})
 
 	// Sheet 2: the open deadlines.
 	hs := make([]string, len(deadlineColumns))

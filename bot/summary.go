@@ -1,0 +1,151 @@
+package bot
+
+import (
+	"strings"
+
+	"github.com/slack-go/slack"
+
+	"github.com/klimabot/klimabot/commands"
+	"github.com/klimabot/klimabot/locales"
+)
+
+// Markers around people's words while a summary is rendered, so that the
+// formatting of our own templates (*bold*, `code`) can be taken out without
+// touching what people wrote. They are Unicode private-use characters that
+// CleanText never lets into stored text.
+const (
+	wordsStart = "\uE000"
+	wordsEnd   = "\uE001"
+)
+
+// summary is the one-line text of a message: the first part that says
+// something (a header, a paragraph, a list's title or first item, …). A
+// header is followed by the first paragraph or progress bar after it ("F.019
+// Kommunale Klimapartnerschaft – 2 von 6 Schritten erledigt"); a text that
+// ends with a colon ("Anna hat Fortschritt zu F.019 eingetragen:") by the
+// next part that says something. Buttons, dividers and files are not text.
+// Template formatting is removed, people's words are escaped for mrkdwn,
+// and all whitespace becomes single spaces.
+func summary(parts []commands.Part, l *locales.Localizer) string {
+	for i, p := range parts {
+		s := partSummary(p, l)
+		if s == "" {
+			continue
+		}
+		_, header := p.(commands.Header)
+		if !header && !strings.HasSuffix(s, ":") {
+			return s
+		}
+		for _, next := range parts[i+1:] {
+			switch next.(type) {
+			case commands.Paragraph, commands.Progress:
+			default:
+				if header {
+					continue
+				}
+			}
+			if more := partSummary(next, l); more != "" && header {
+				return s + " – " + more
+			} else if more != "" {
+				return s + " " + more
+			}
+		}
+		return s
+	}
+	return ""
+}
+
+// partSummary is the one-line text of one part, or "".
+func partSummary(p commands.Part, l *locales.Localizer) string {
+	switch p := p.(type) {
+	case commands.Header:
+		return plainLine(p.Text, l)
+	case commands.Paragraph:
+		return plainLine(p.Text, l)
+	case commands.Fields:
+		for _, f := range p {
+			label, value := plainLine(f.Label, l), plainLine(f.Value, l)
+			switch {
+			case label != "" && value != "":
+				return label + ": " + value
+			case label+value != "":
+				return label + value
+			}
+		}
+	case commands.List:
+		if s := plainLine(p.Title, l); s != "" {
+			return s + ":"
+		}
+		for _, it := range p.Items {
+			if s := plainLine(it.Text, l); s != "" {
+				return s
+			}
+		}
+	case commands.Progress:
+		if p.Total > 0 {
+			return l.StepsDone(min(max(p.Done, 0), p.Total), p.Total)
+		}
+	case commands.Context:
+		for _, t := range p {
+			if s := plainLine(t, l); s != "" {
+				return s
+			}
+		}
+	}
+	return ""
+}
+
+// plainLine renders t as one line of notification text: the templates'
+// mrkdwn marks (* and `) are dropped, people's words are kept as written
+// and escaped (&, <, >), line breaks and runs of spaces become one space.
+func plainLine(t commands.Text, l *locales.Localizer) string {
+	if t.IsZero() {
+		return ""
+	}
+	s := t.RenderEscaped(l, func(w string) string {
+		w = strings.NewReplacer(wordsStart, "", wordsEnd, "").Replace(w)
+		return wordsStart + w + wordsEnd
+	})
+	var b strings.Builder
+	words := false // inside people's words
+	for s != "" {
+		marker := wordsStart
+		if words {
+			marker = wordsEnd
+		}
+		chunk, rest, found := strings.Cut(s, marker)
+		if words {
+			b.WriteString(escape(chunk))
+		} else {
+			b.WriteString(templateMarks.Replace(chunk))
+		}
+		s, words = rest, words != found
+		if !found {
+			break
+		}
+	}
+	return strings.Join(strings.Fields(b.String()), " ")
+}
+
+// templateMarks drops the mrkdwn marks of our own message templates.
+var templateMarks = strings.NewReplacer("*", "", "`", "")
+
+// wireMsg is a slack.Msg as the bot sends it as JSON (acknowledgements,
+// response_url). slack-go's Msg.Metadata is a struct, so encoding/json
+// writes an empty "metadata":{"event_type":"","event_payload":null} into
+// every answer; this field, one level up, takes its place and is left out
+// unless the message really carries metadata.
+type wireMsg struct {
+	slack.Msg
+	Metadata *slack.SlackMetadata `json:"metadata,omitempty"`
+}
+
+// wire returns m as it goes out as JSON.
+func wire(m slack.Msg) wireMsg {
+	w := wireMsg{Msg: m}
+	if m.Metadata.EventType != "" {
+		md := m.Metadata
+		w.Metadata = &md
+	}
+	return w
+}
