@@ -131,6 +131,7 @@ func (b *Bot) countCommand(text string, r commands.Reply, took time.Duration) {
 		outcome = r.Err.Code
 	}
 	b.metrics.Commands.WithLabelValues(name, outcome).Inc()
+	b.countNotStored("command", r.Err)
 	b.metrics.CommandSeconds.Observe(took.Seconds())
 }
 

@@ -56,7 +56,7 @@ func (b *Bot) handleEvent(ctx context.Context, eventID string, ev slackevents.Ev
 		if b.fromBot(e.User, e.BotID) || e.User == "" {
 			return
 		}
-		if !b.firstDelivery(ctx, eventID) {
+		if !b.firstDelivery(ctx, eventID, b.tellNotStored("mention", e.Channel, e.User, e.UserTeam, e.ThreadTimeStamp)) {
 			return
 		}
 		if e.Edited != nil {
@@ -67,13 +67,13 @@ func (b *Bot) handleEvent(ctx context.Context, eventID string, ev slackevents.Ev
 		b.handleMention(ctx, e)
 	case *slackevents.MessageEvent:
 		if e.ChannelType == slackevents.ChannelTypeIM {
-			if b.personsMessage(e) && b.firstDelivery(ctx, eventID) {
+			if b.personsMessage(e) && b.firstDelivery(ctx, eventID, b.tellNotStored("message", e.Channel, e.User, e.UserTeam, e.ThreadTimeStamp)) {
 				b.handleDirectMessage(ctx, e)
 			}
 			return
 		}
 		measureID, ok := b.threadMeasure(ctx, e)
-		if ok && b.firstDelivery(ctx, eventID) {
+		if ok && b.firstDelivery(ctx, eventID, b.tellNotStored("thread_reply", e.Channel, e.User, e.UserTeam, e.ThreadTimeStamp)) {
 			b.handleThreadReply(ctx, e, measureID)
 		}
 	case *slackevents.ChannelIDChangedEvent:
@@ -88,15 +88,22 @@ func (b *Bot) handleEvent(ctx context.Context, eventID string, ev slackevents.Ev
 }
 
 // firstDelivery records the event id and reports whether it is new. An
-// event without an id is handled (there is nothing to dedupe on).
-func (b *Bot) firstDelivery(ctx context.Context, eventID string) bool {
+// event without an id is handled (there is nothing to dedupe on). When the
+// id cannot be recorded because the store cannot write, tell (if given)
+// lets the person know that nothing was stored (bot/guard.go).
+func (b *Bot) firstDelivery(ctx context.Context, eventID string, tell ...func(context.Context, error)) bool {
 	if eventID == "" {
 		return true
 	}
 	first, err := b.store.MarkEventProcessed(ctx, eventID)
 	if err != nil {
 		b.log.Error("record event", "event_id", eventID, "err", err)
-		return false // better missed than done twice; Slack shows the person no answer
+		if commands.NotStored(err) {
+			for _, f := range tell {
+				f(ctx, err)
+			}
+		}
+		return false // better missed than done twice
 	}
 	if !first {
 		b.log.Info("event already handled", "event_id", eventID)
@@ -192,6 +199,7 @@ func (b *Bot) handleThreadReply(ctx context.Context, e *slackevents.MessageEvent
 		outcome = r.Err.Code
 	}
 	b.metrics.Commands.WithLabelValues("thread_reply", outcome).Inc()
+	b.countNotStored("thread_reply", r.Err)
 	if r.Err != nil {
 		opts := append(b.replyOptions(r), slack.MsgOptionTS(e.ThreadTimeStamp))
 		if err := b.postEphemeral(ctx, e.Channel, e.User, opts...); err != nil {

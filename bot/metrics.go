@@ -35,6 +35,11 @@ type Metrics struct {
 	// Replays counts signed requests that came again and were not handled
 	// a second time.
 	Replays prometheus.Counter
+	// NotStored counts what people sent that the store could not keep
+	// (database file lost, disk full or read-only), by what it was:
+	// "command", "thread_reply", "mention", "message". Each was answered
+	// with "not stored" (bot/guard.go).
+	NotStored *prometheus.CounterVec
 }
 
 func newMetrics() *Metrics {
@@ -65,8 +70,12 @@ func newMetrics() *Metrics {
 			Name: "klimabot_replayed_requests_total",
 			Help: "Signed Slack requests received again and not handled a second time.",
 		}),
+		NotStored: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "klimabot_not_stored_total",
+			Help: "Writes people sent that the database could not store (file lost, disk full, read-only), by kind.",
+		}, []string{"kind"}),
 	}
-	m.reg.MustRegister(m.Commands, m.CommandSeconds, m.SlackErrors, m.RemindersSent, m.Events, m.Replays,
+	m.reg.MustRegister(m.Commands, m.CommandSeconds, m.SlackErrors, m.RemindersSent, m.Events, m.Replays, m.NotStored,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

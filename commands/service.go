@@ -191,7 +191,11 @@ func (c *call) fail(err error) Reply {
 	if e.Code == EINTERNAL {
 		c.s.logger().ErrorContext(c.ctx, "command failed", "command", c.cmd.Name,
 			"user", c.req.User.ID, "channel", c.req.ChannelID, "err", e)
-		e = &Error{Code: EINTERNAL, Msg: Msg("error.internal", nil), Err: e.Err}
+		msg := "error.internal"
+		if NotStored(e.Err) {
+			msg = "error.not_stored"
+		}
+		e = &Error{Code: EINTERNAL, Msg: Msg(msg, nil), Err: e.Err}
 	}
 	parts := []Part{Paragraph{Text: e.Msg}}
 	if e.Hint != nil {

@@ -44,7 +44,8 @@ const (
 	// without the write lock) and cannot write by accident. Their page cache
 	// is 1 MiB each instead of SQLite's 2 MiB: the operating system caches
 	// the file anyway, and SPEC keeps the whole bot under 60 MB resident.
-	readParams = commonParams + "&_pragma=query_only(1)&_pragma=cache_size(-1024)&_txlock=deferred"
+	// mode=rw: a reader never creates the file (guard.go).
+	readParams = commonParams + "&_pragma=query_only(1)&_pragma=cache_size(-1024)&_txlock=deferred&mode=rw"
 )
 
 // readConns is the size of the read pool. Measured with docs/loadtest.sh
@@ -65,6 +66,7 @@ type DB struct {
 	wcache *stmtCache
 	rcache *stmtCache
 	now    func() time.Time
+	guard  *guard // the file and write checks (guard.go)
 }
 
 var _ commands.Store = (*DB)(nil)
@@ -111,6 +113,11 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
+	// the file exists now: remember which one it is
+	if db.guard, err = newGuard(path); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
 
 	r, err := sql.Open("sqlite", name+"?"+readParams)
 	if err != nil {
@@ -122,7 +129,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	r.SetConnMaxLifetime(0)
 	r.SetConnMaxIdleTime(0)
 	db.reader = r
-	if err := r.PingContext(ctx); err != nil {
+	if err := holdReaders(ctx, r, readConns); err != nil {
 		r.Close()
 		w.Close()
 		return nil, fmt.Errorf("open database %s for reading: %w", path, err)
@@ -166,8 +173,9 @@ func (db *DB) Path() string { return db.path }
 // Now returns the store's current time in UTC.
 func (db *DB) Now() time.Time { return db.now().UTC() }
 
-// Ping checks that both the writer and a reader reach the database, for
-// health checks.
+// Ping checks that both the writer and a reader reach the database, that
+// the file at the path is still the one open and that the store can write,
+// for health checks.
 func (db *DB) Ping(ctx context.Context) error {
 	if err := db.writer.PingContext(ctx); err != nil {
 		return fmt.Errorf("ping writer: %w", err)
@@ -176,18 +184,29 @@ func (db *DB) Ping(ctx context.Context) error {
 	if err := db.reader.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
 		return fmt.Errorf("ping reader: %w", err)
 	}
-	return nil
+	return db.writable(ctx)
 }
 
 // write runs fn in one write transaction (BEGIN IMMEDIATE) and commits it
-// if fn returns nil; any error rolls everything back.
-func (db *DB) write(ctx context.Context, fn func(tx querier) error) error {
+// if fn returns nil; any error rolls everything back. The guard refuses
+// writes to a lost file, checks the file just before the commit (a lost
+// file gets nothing more) and again after it, before the write is
+// acknowledged (guard.go).
+func (db *DB) write(ctx context.Context, fn func(tx querier) error) (err error) {
+	if err := db.guard.refuse(); err != nil {
+		return err
+	}
+	defer func() { err = db.guard.done(err) }()
 	tx, err := db.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin write: %w", err)
 	}
 	if err := fn(cachedTx{tx, db.wcache}); err != nil {
 		tx.Rollback()
+		return err
+	}
+	if err := db.guard.check(); err != nil {
+		tx.Rollback() // the file at the path is not the one this would go to
 		return err
 	}
 	if err := tx.Commit(); err != nil {

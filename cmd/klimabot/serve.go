@@ -24,6 +24,28 @@ var serveListening func(addr string)
 // after acknowledgements finish when it is asked to stop.
 const shutdownTimeout = 15 * time.Second
 
+// fileWatchInterval is how often serve checks that the database file is
+// still the one open when nothing writes (writes and /healthz check it
+// themselves).
+const fileWatchInterval = time.Second
+
+// fileLost is what serve does when the database file was deleted or
+// replaced: copy what the open file holds (every acknowledged write) beside
+// it, say so in one log line, and stop with exit code 1 for the supervisor.
+// Writes are already refused, and /healthz answers 503.
+func fileLost(ctx context.Context, a *app, log *slog.Logger) error {
+	lost := a.db.CheckFile()
+	rescued, err := a.db.Rescue(ctx)
+	if err != nil {
+		log.Error("database file lost while serving: writes are refused and klimabot stops; the open file could not be copied, restore KLIMABOT_DB from a backup before restarting",
+			"db", a.db.Path(), "err", lost, "rescue_err", err)
+		return errReported
+	}
+	log.Error("database file lost while serving: writes are refused and klimabot stops; what it held is copied to the rescued file: check it and move it to KLIMABOT_DB (or restore a backup) before restarting",
+		"db", a.db.Path(), "rescued", rescued, "err", lost)
+	return errReported
+}
+
 // serveConfig is what `serve` needs beyond config.
 type serveConfig struct {
 	BotToken      string // SLACK_BOT_TOKEN
@@ -236,12 +258,18 @@ func runServe(ctx context.Context, e env, args []string) error {
 		serveListening(ln.Addr().String())
 	}
 
+	// the database file is the town's record: deleted or replaced while
+	// serving, the bot stops acknowledging writes and exits (guard.go)
+	wg.Go(func() { a.db.WatchFile(runCtx, fileWatchInterval) })
+
 	var runErr error
 	select {
 	case <-ctx.Done():
 		log.Info("shutting down")
 	case runErr = <-errc:
 		log.Error("stopping", "err", runErr)
+	case <-a.db.Lost():
+		runErr = fileLost(ctx, a, log)
 	}
 	shutCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
 	defer cancel()
