@@ -67,6 +67,9 @@ type DB struct {
 	rcache *stmtCache
 	now    func() time.Time
 	guard  *guard // the file and write checks (guard.go)
+	// mustExist: refuse a missing, empty, read-only or damaged file
+	// (startcheck.go)
+	mustExist bool
 }
 
 var _ commands.Store = (*DB)(nil)
@@ -94,6 +97,11 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	for _, o := range opts {
 		o(db)
 	}
+	if db.mustExist {
+		if err := checkExisting(path); err != nil {
+			return nil, err
+		}
+	}
 	name := "file:" + (&url.URL{Path: path}).EscapedPath()
 
 	w, err := sql.Open("sqlite", name+"?"+writeParams)
@@ -107,7 +115,16 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	db.writer = w
 	if err := w.PingContext(ctx); err != nil {
 		w.Close()
+		if db.mustExist {
+			return nil, &FileError{path, fmt.Sprintf("cannot be opened (%v)", err), doRestore}
+		}
 		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	if db.mustExist {
+		if err := quickCheck(ctx, w, path); err != nil {
+			w.Close()
+			return nil, err
+		}
 	}
 	if err := db.migrate(ctx); err != nil {
 		w.Close()

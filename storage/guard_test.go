@@ -12,6 +12,7 @@ import (
 
 	"github.com/klimabot/klimabot/commands"
 	"github.com/klimabot/klimabot/storage"
+	"github.com/klimabot/klimabot/storage/storagetest"
 )
 
 // lostFile sets up a store with acknowledged entries, then does to its
@@ -169,5 +170,28 @@ func BenchmarkFileCheck(b *testing.B) {
 		if err := db.CheckFile(); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkOpenQuickCheck is what `serve` (and every command but import
+// and demo) adds at start on the store of SPEC's quality bars: Open with
+// MustExist runs PRAGMA quick_check; compare BenchmarkOpen.
+func BenchmarkOpenQuickCheck(b *testing.B) {
+	benchOpen(b, storage.MustExist())
+}
+
+// BenchmarkOpen opens the quality-bar store without the start checks.
+func BenchmarkOpen(b *testing.B) {
+	benchOpen(b)
+}
+
+func benchOpen(b *testing.B, opts ...storage.Option) {
+	path := storagetest.Path(b, storagetest.Quality)
+	for b.Loop() {
+		db, err := storage.Open(context.Background(), path, opts...)
+		if err != nil {
+			b.Fatal(err)
+		}
+		db.Close()
 	}
 }

@@ -53,7 +53,7 @@ func runDemo(ctx context.Context, e env, args []string) error {
 	} else {
 		opt.locale = cfg.Language
 	}
-	a, err := open(ctx, e, cfg, time.Now)
+	a, err := openOrCreate(ctx, e, cfg, time.Now)
 	if err != nil {
 		return err
 	}

@@ -35,7 +35,7 @@ func runImport(ctx context.Context, e env, args []string) error {
 		}
 		cfg.Language = l
 	}
-	a, err := open(ctx, e, cfg, time.Now)
+	a, err := openOrCreate(ctx, e, cfg, time.Now)
 	if err != nil {
 		return err
 	}

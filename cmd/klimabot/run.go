@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -155,10 +156,26 @@ type app struct {
 	calendars *calendar.Maker
 }
 
-// open opens the store (migrating it) and builds the command core, in the
-// start order store → bundle → commands.
+// open opens an existing store (migrating it) and builds the command core,
+// in the start order store → bundle → commands. A missing, empty,
+// read-only or damaged file is refused with one line naming it and what to
+// do (storage.MustExist): only import and demo create databases
+// (openOrCreate).
 func open(ctx context.Context, e env, cfg config, clock func() time.Time) (*app, error) {
-	db, err := storage.Open(ctx, cfg.DB, storage.WithClock(clock))
+	return openStore(ctx, e, cfg, clock, storage.MustExist())
+}
+
+// openOrCreate is open for import and demo: a missing file is created.
+func openOrCreate(ctx context.Context, e env, cfg config, clock func() time.Time) (*app, error) {
+	return openStore(ctx, e, cfg, clock)
+}
+
+func openStore(ctx context.Context, e env, cfg config, clock func() time.Time, opts ...storage.Option) (*app, error) {
+	db, err := storage.Open(ctx, cfg.DB, append([]storage.Option{storage.WithClock(clock)}, opts...)...)
+	var fe *storage.FileError
+	if errors.As(err, &fe) {
+		return nil, err // one line that names the file already
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", cfg.DB, err)
 	}

@@ -114,7 +114,7 @@ func TestServeConfigErrors(t *testing.T) {
 func TestServeBadTokenFailsFast(t *testing.T) {
 	api := fakeSlackAPI(t, "invalid_auth")
 	env := map[string]string{
-		"KLIMABOT_DB": filepath.Join(t.TempDir(), "k.db"), "SLACK_BOT_TOKEN": "xoxb-revoked",
+		"KLIMABOT_DB": newProcDB(t), "SLACK_BOT_TOKEN": "xoxb-revoked",
 		"SLACK_SIGNING_SECRET": "s3cret", "SLACK_API_URL": api.URL, "KLIMABOT_ADDR": "127.0.0.1:0",
 	}
 	r := runCmd(t, env, "", "serve")
