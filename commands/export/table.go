@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/klimabot/klimabot/commands"
 )
@@ -103,8 +104,25 @@ func CSVSeparator(lang string) rune {
 	return ';'
 }
 
+// formulaStart are the first characters that make a spreadsheet read a
+// CSV cell as a formula (OWASP "CSV Injection"): = + - @, tab and CR.
+const formulaStart = "=+-@\t\r"
+
+// noFormula neutralises a cell a spreadsheet would run as a formula: a
+// logged =HYPERLINK("http://evil";"klick") must not become a live link,
+// nor a note "- Skizze versendet" #NAME? or "+49 2103 …" a number. A
+// leading ' makes Excel and LibreOffice show the text as it is (the '
+// itself is not shown in Excel); klimabot's CSV import removes it again.
+// CSV only: xlsx cells are typed strings.
+func noFormula(cell string) string {
+	if cell != "" && strings.IndexByte(formulaStart, cell[0]) >= 0 {
+		return "'" + cell
+	}
+	return cell
+}
+
 // CSV writes one row a measure with a header row in the document's
-// language. It starts with a UTF-8 byte order mark, without which Excel
+// language. Cells that would start a formula get a leading ' (noFormula). It starts with a UTF-8 byte order mark, without which Excel
 // reads UTF-8 as Windows-1252 ("NovÃ© MÄ›sto"); klimabot's own CSV import
 // skips it. sep 0 means CSVSeparator of the language. Dates are written in
 // the numeric form of the language, which Excel in that locale reads as
@@ -123,7 +141,11 @@ func CSV(w io.Writer, d commands.Dump, o Options, sep rune) error {
 		return fmt.Errorf("write CSV: %w", err)
 	}
 	for _, r := range rows(d, o) {
-		if err := cw.Write(r.cells(o)); err != nil {
+		cells := r.cells(o)
+		for i, c := range cells {
+			cells[i] = noFormula(c)
+		}
+		if err := cw.Write(cells); err != nil {
 			return fmt.Errorf("write CSV: %w", err)
 		}
 	}

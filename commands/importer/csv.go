@@ -124,6 +124,16 @@ func splitCellSteps(cell string) []string {
 	return items
 }
 
+// formulaText undoes the ' that klimabot's CSV export (and OWASP's advice
+// for any CSV) puts before a cell starting with = + - @, tab or CR, so that
+// a spreadsheet does not run it as a formula: "'=x" is read as "=x".
+func formulaText(cell string) string {
+	if len(cell) > 1 && cell[0] == '\'' && strings.IndexByte("=+-@\t\r", cell[1]) >= 0 {
+		return cell[1:]
+	}
+	return cell
+}
+
 // ParseCSV parses a catalogue with a header row and one measure a row. The
 // delimiter (',' or ';') is taken from the header. Columns are matched by
 // header, case-insensitively and ignoring spaces and umlaut spellings;
@@ -204,6 +214,7 @@ func ParseCSV(name string, data []byte, opt Options) ([]commands.Measure, error)
 		line, rec := rc.line, rc.fields
 		m := commands.Measure{Source: name}
 		for i, v := range rec {
+			v = formulaText(v)
 			switch cols[i] {
 			case colCode:
 				m.Code = collapse(v)
