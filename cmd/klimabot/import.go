@@ -45,7 +45,7 @@ func runImport(ctx context.Context, e env, args []string) error {
 	for _, path := range fs.Args() {
 		data, err := os.ReadFile(path)
 		if err != nil {
-			fmt.Fprintln(e.stderr, l.Msg("cli.import_unreadable", map[string]any{"File": path, "Err": err.Error()}))
+			fmt.Fprintln(e.stderr, l.Msg("files.import_unreadable", map[string]any{"File": path, "Err": err.Error()}))
 			failed++
 			continue
 		}
@@ -109,11 +109,18 @@ func reportImport(e env, l *locales.Localizer, path string, res commands.ImportR
 }
 
 // describeImportError localizes a parse or store error: the file, the line
-// and what was expected.
+// and what was expected, each said once. A parse error's message names the
+// file (and line) itself; it gets the path as given on the command line.
 func describeImportError(l *locales.Localizer, path string, err error) string {
 	var pe *importer.ParseError
 	if errors.As(err, &pe) {
-		return l.Msg("cli.import_failed_line", map[string]any{"File": path, "Line": pe.Line, "Reason": pe.Msg.Render(l)})
+		msg := pe.Msg
+		msg.Data = commands.Data{}
+		for k, v := range pe.Msg.Data {
+			msg.Data[k] = v
+		}
+		msg.Data["File"] = path
+		return msg.Render(l) + " " + l.Msg("files.import_nothing_stored", nil)
 	}
 	var ce *commands.Error
 	if errors.As(err, &ce) && ce.Code != commands.EINTERNAL {
