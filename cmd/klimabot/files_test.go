@@ -41,3 +41,60 @@ func TestImportErrorNamesFileOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestSheetRoundTripCLI (issue 15, item 12): exporting a sheet and
+// importing it again, twice, neither piles up the "Stand …" block nor loses
+// the done steps (also into a new database, in every language); the sheet
+// carries no raw HTML, also for a measure that came from CSV.
+func TestSheetRoundTripCLI(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"KLIMABOT_DB": filepath.Join(dir, "k.db")}
+	if r := runCmd(t, env, "", "import", seedPath(t, "000_"), filepath.Join("..", "..", "testdata", "csv", "katalog_de.csv")); r.err != nil {
+		t.Fatalf("import: %v\n%s", r.err, r.stderr)
+	}
+	if r := runCmd(t, env, "erledigt F.019 1-3\neintragen F.019 Treffen mit der Delegation\n", "console"); r.err != nil {
+		t.Fatalf("console: %v\n%s", r.err, r.stderr)
+	}
+	sheet := func(env map[string]string, name, lang, code string) string {
+		t.Helper()
+		out := filepath.Join(dir, name)
+		if r := runCmd(t, env, "", "export", "--format", "sheet", "--lang", lang, "--out", out, code); r.err != nil {
+			t.Fatalf("export %s: %v\n%s", name, r.err, r.stderr)
+		}
+		data, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(data)
+	}
+	first := sheet(env, "s1.txt", "de", "F.019")
+	for i := 0; i < 2; i++ {
+		if r := runCmd(t, env, "", "import", filepath.Join(dir, "s1.txt")); r.err != nil {
+			t.Fatalf("re-import: %v\n%s", r.err, r.stderr)
+		}
+	}
+	again := sheet(env, "s2.txt", "de", "F.019")
+	if again != first {
+		t.Errorf("the sheet changed after importing it again:\n%s\n---\n%s", first, again)
+	}
+	if n := strings.Count(again, "Stand laut klimabot"); n != 1 {
+		t.Errorf("state block %d times:\n%s", n, again)
+	}
+	for _, s := range []string{first, sheet(env, "e1.txt", "de", "E.01")} {
+		if strings.Contains(s, "<ol") || strings.Contains(s, "</ol>") || strings.Contains(s, "style=") {
+			t.Errorf("sheet carries raw HTML:\n%s", s)
+		}
+	}
+	for _, lang := range []string{"de", "cs", "es", "en"} {
+		sheet(env, "s-"+lang+".txt", lang, "F.019")
+		fresh := map[string]string{"KLIMABOT_DB": filepath.Join(dir, "fresh-"+lang+".db")}
+		if r := runCmd(t, fresh, "", "import", filepath.Join(dir, "s-"+lang+".txt")); r.err != nil {
+			t.Fatalf("%s: import into a new database: %v\n%s", lang, r.err, r.stderr)
+		}
+		r := runCmd(t, fresh, "status F.019\n", "console", "--lang", "de")
+		mustContain(t, lang+" status in the new database", r.stdout, "[x] 1. ", "[x] 2. ", "[x] 3. ")
+		if strings.Contains(r.stdout, "Stand laut klimabot") || strings.Contains(r.stdout, "Treffen mit der Delegation") {
+			t.Errorf("%s: the state block landed in the status:\n%s", lang, r.stdout)
+		}
+	}
+}
