@@ -28,6 +28,7 @@ func runDemo(ctx context.Context, e env, args []string) error {
 	db := fs.String("db", "", "keep the demo database in this file (default: a temporary file, removed at exit)")
 	lang := fs.String("lang", "", "answer in this language: de, cs, es or en")
 	external := fs.Bool("external", false, "act as Jana Nováková of the partner town, a member of another workspace")
+	files := fs.String("files", "", "save reports and timelines of answers into this directory")
 	if err := parseFlags(fs, args, &cfg); err != nil {
 		return err
 	}
@@ -48,6 +49,10 @@ func runDemo(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if fs.NArg() > 0 {
+		return usageErr("demo: unexpected argument %q", fs.Arg(0))
+	}
+	opt.files = *files
 	if *external {
 		opt.user, opt.external = demoPartner, true
 	} else {

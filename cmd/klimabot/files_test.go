@@ -98,3 +98,41 @@ func TestSheetRoundTripCLI(t *testing.T) {
 		}
 	}
 }
+
+// TestDemoFilesAndHelp (issue 15, item 13): the demo saves report and
+// timeline files with --files, as its own hint says; `demo --help` and the
+// other subcommands' --help exit 0; a flag error names the subcommand once.
+func TestDemoFilesAndHelp(t *testing.T) {
+	dir := t.TempDir()
+	r := runCmd(t, nil, "zeitachse F.019\nbericht F.019\n", "demo", "--files", dir, "--lang", "de")
+	if r.err != nil {
+		t.Fatalf("demo --files: %v\n%s", r.err, r.stderr)
+	}
+	mustContain(t, "demo output", r.stdout, "Datei gespeichert: ")
+	if strings.Contains(r.stdout, "--files") {
+		t.Errorf("the demo with --files still tells to start with --files:\n%s", r.stdout)
+	}
+	saved, _ := filepath.Glob(filepath.Join(dir, "*"))
+	var png, md bool
+	for _, p := range saved {
+		png = png || strings.HasSuffix(p, ".png")
+		md = md || strings.HasSuffix(p, ".md")
+	}
+	if !png || !md {
+		t.Errorf("saved files %v, want a .png timeline and a .md report", saved)
+	}
+
+	for _, sub := range []string{"demo", "console", "import", "export", "backup"} {
+		for _, h := range []string{"--help", "-h"} {
+			r := runCmd(t, nil, "", sub, h)
+			if code := exitCode(r.err); code != 0 {
+				t.Errorf("%s %s: exit %d (%v), want 0", sub, h, code, r.err)
+			}
+			mustContain(t, sub+" "+h, r.stderr, "Usage of klimabot "+sub)
+		}
+	}
+	r = runCmd(t, nil, "", "demo", "--frobnicate")
+	if exitCode(r.err) != 2 || strings.Contains(r.err.Error(), "klimabot demo") || !strings.HasPrefix(r.err.Error(), "demo: ") {
+		t.Errorf("demo --frobnicate: %v (exit %d), want exit 2 with one prefix", r.err, exitCode(r.err))
+	}
+}

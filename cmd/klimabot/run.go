@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -136,10 +137,16 @@ func newFlags(e env, name string) *flag.FlagSet {
 	return fs
 }
 
-// parseFlags parses args and validates the config the flags changed.
+// parseFlags parses args and validates the config the flags changed. -h
+// and --help print the flags and end the subcommand with exit code 0; a
+// flag error is reported once as "klimabot: demo: …" (the flag package
+// has already printed the flags).
 func parseFlags(fs *flag.FlagSet, args []string, c *config) error {
 	if err := fs.Parse(args); err != nil {
-		return usageErr("%s: %v", fs.Name(), err)
+		if errors.Is(err, flag.ErrHelp) {
+			return &exitError{code: 0, err: errReported}
+		}
+		return usageErr("%s: %v", strings.TrimPrefix(fs.Name(), "klimabot "), err)
 	}
 	return c.validate()
 }
