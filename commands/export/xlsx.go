@@ -52,6 +52,19 @@ func XLSX(w io.Writer, d commands.Dump, o Options) error {
 	if err != nil {
 		return fmt.Errorf("style: %w", err)
 	}
+	// The workbook's metadata: klimabot made it, now (excelize's template
+	// would say author "xuri", created 2006).
+	now := o.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	stamp := now.UTC().Format(time.RFC3339)
+	if err := f.SetDocProps(&excelize.DocProperties{
+		Creator: "klimabot", LastModifiedBy: "klimabot", Created: stamp, Modified: stamp,
+		Title: measures, Language: o.L.Lang(),
+	}); err != nil {
+		return fmt.Errorf("document properties: %w", err)
+	}
 	x := &xlsxWriter{f: f, dateStyle: dateStyle}
 
 	// Sheet 1: the measures.
