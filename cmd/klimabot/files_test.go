@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -134,5 +135,52 @@ func TestDemoFilesAndHelp(t *testing.T) {
 	r = runCmd(t, nil, "", "demo", "--frobnicate")
 	if exitCode(r.err) != 2 || strings.Contains(r.err.Error(), "klimabot demo") || !strings.HasPrefix(r.err.Error(), "demo: ") {
 		t.Errorf("demo --frobnicate: %v (exit %d), want exit 2 with one prefix", r.err, exitCode(r.err))
+	}
+}
+
+// TestReadmeForNewcomers (issue 15, items 13, 16, 18): the README a
+// newcomer follows on a fresh clone names files that exist (the embedded
+// seeds where they are, import examples), the Go version go.mod asks for,
+// the demo's --lang and --files, and --sep , for Mexico.
+func TestReadmeForNewcomers(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	gomod, err := os.ReadFile(filepath.Join("..", "..", "go.mod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(readme)
+	goVersion := regexp.MustCompile(`(?m)^go (\S+)`).FindStringSubmatch(string(gomod))[1]
+	if !strings.Contains(text, "Go "+goVersion+",") && !strings.Contains(text, "Go "+goVersion+" ") {
+		t.Errorf("README does not name go.mod's Go %s", goVersion)
+	}
+	for _, v := range regexp.MustCompile(`Go (1\.\d+(?:\.\d+)?)\b`).FindAllStringSubmatch(text, -1) {
+		if v[1] != goVersion && !strings.HasPrefix(text[strings.Index(text, v[0]):], v[0]+" or later") {
+			t.Errorf("README names Go %s, go.mod %s", v[1], goVersion)
+		}
+	}
+	if strings.Contains(text, "../shared/seeds") {
+		t.Error("README points to ../shared/seeds, which a clone does not have")
+	}
+	paths := regexp.MustCompile(`(?:cmd|testdata|docs|bot|commands|storage)/[\w./-]+\.(?:txt|csv|yaml|service|md|sh)\b`).FindAllString(text, -1)
+	if len(paths) < 4 {
+		t.Fatalf("README names only %d repository files: %q", len(paths), paths)
+	}
+	for _, p := range paths {
+		if _, err := os.Stat(filepath.Join("..", "..", p)); err != nil {
+			t.Errorf("README names %s, which does not exist", p)
+		}
+	}
+	for _, want := range []string{"cmd/klimabot/seeds/", "testdata/csv/katalog_de.csv", "--sep ,", "Mexico", "`--lang cs`", "`--files DIR`", "demo --help"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("README does not mention %q", want)
+		}
+	}
+	for _, stale := range []string{"massnahmen/F.019.txt katalog.csv", "aufruf.txt"} {
+		if strings.Contains(text, "./klimabot import --db klimabot.db "+stale) {
+			t.Errorf("README imports %s, which does not exist", stale)
+		}
 	}
 }
