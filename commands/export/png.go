@@ -250,7 +250,7 @@ func stepDue(s commands.Step, ds []commands.DumpDeadline) commands.Date {
 const (
 	pngLineH     = 19 // between the baselines of a wrapped label
 	pngRowPad    = 11 // above and below a row's label
-	pngLabelMax  = 4  // lines of a step label at most; then "…"
+	pngLabelMax  = 6  // lines of a step label at most; then "…"
 	pngLabelW    = pngPlotX0 - pngLabelX - 14
 	pngLegendGap = 28
 )
