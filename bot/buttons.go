@@ -243,7 +243,7 @@ func offerParts(code string, ds []commands.Deadline, today commands.Date) (parts
 		}
 		value := d.Key() + "|" + d.Due.String()
 		parts = append(parts,
-			commands.Context{commands.Msg("deadline.line", commands.Data{"Date": d.Due, "Text": commands.Raw(text), "Relative": commands.Relative(today.DaysUntil(d.Due))})},
+			commands.Context{commands.DueMsg("deadline.line", commands.Data{"Text": commands.Raw(text)}, today, d.Due)},
 			commands.Buttons{{ActionID: ActionDeadlineDone, Value: value, Label: commands.Msg("button.done", nil), Primary: true}})
 		ids = append(ids, "deadline:"+value)
 	}

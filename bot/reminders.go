@@ -400,9 +400,7 @@ func (r *Reminders) message(ch commands.Channel, m *commands.Measure, rem comman
 		if d.Due.Before(today) {
 			mark = commands.MarkWarn
 		}
-		line := commands.Msg("deadline.line", commands.Data{
-			"Date": d.Due, "Text": commands.Raw(text), "Relative": commands.Relative(today.DaysUntil(d.Due)),
-		})
+		line := commands.DueMsg("deadline.line", commands.Data{"Text": commands.Raw(text)}, today, d.Due)
 		list.Items = append(list.Items, commands.Item{Mark: mark, Text: line})
 		if len(msg.lines) < maxButtonedItems {
 			value := d.Key() + "|" + d.Due.String()

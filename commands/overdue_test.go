@@ -1,0 +1,71 @@
+package commands_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/klimabot/klimabot/commands"
+)
+
+// TestOverdueReadsAsDate: a deadline overdue by more than 30 days reads as
+// GLOSSARY's "überfällig seit {date}" in status, deadlines and list, in
+// every language, and no line shows its date twice (issue 15.1).
+func TestOverdueReadsAsDate(t *testing.T) {
+	f := newFixture(t)
+	m := f.measure("F.019")
+	// an explicit deadline of step 5, long past: status shows it on the step
+	if _, err := f.db.AddDeadline(f.ctx, commands.Deadline{MeasureID: m.ID, Step: 5, Due: commands.Date{Year: 2022, Month: 12, Day: 31},
+		Text: "Austausch", State: commands.DeadlineOpen}); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		lang, status, deadlines, list, since, date string
+	}{
+		{"de", "stand F.019", "fristen", "liste", "überfällig seit 31.12.2022", "31.12.2022"},
+		{"cs", "stav F.019", "termíny", "seznam", "po termínu od 31. 12. 2022", "31. 12. 2022"},
+		{"es", "estado F.019", "plazos", "lista", "vencido desde el 31/12/2022", "31/12/2022"},
+		{"en", "status F.019", "deadlines", "list", "overdue since 2022-12-31", "2022-12-31"},
+	}
+	for _, c := range cases {
+		for _, text := range []string{c.status, c.deadlines, c.list} {
+			r := f.svc.Execute(f.ctx, commands.Request{User: commands.Person{ID: "U1"}, ChannelID: "C1", Text: text, Lang: c.lang})
+			got := r.Text(f.b)
+			if !strings.Contains(got, c.since) {
+				t.Errorf("%s: no %q in\n%s", text, c.since, got)
+			}
+			for _, line := range strings.Split(got, "\n") {
+				if strings.Count(line, c.date) > 1 {
+					t.Errorf("%s: the date shows twice: %q", text, line)
+				}
+				if strings.Contains(line, "1421") || strings.Contains(line, "690") {
+					t.Errorf("%s: counts days instead of naming the date: %q", text, line)
+				}
+			}
+		}
+	}
+}
+
+// TestOverdueBoundary: 30 days overdue still counts days, 31 read as a date.
+func TestOverdueBoundary(t *testing.T) {
+	f := newFixture(t)
+	l := f.b.For("de")
+	today := commands.Date{Year: 2026, Month: 11, Day: 21}
+	for days, want := range map[int]string{
+		30: "22.10.2026 · X (seit 30 Tagen überfällig)",
+		31: "überfällig seit 21.10.2026 · X",
+		0:  "21.11.2026 · X (heute fällig)",
+	} {
+		got := commands.DueMsg("deadline.line", commands.Data{"Text": commands.Raw("X")}, today, today.AddDays(-days)).Render(l)
+		if got != want {
+			t.Errorf("%d days overdue: %q, want %q", days, got, want)
+		}
+	}
+	for _, lang := range []string{"de", "cs", "es", "en"} {
+		for _, id := range []string{"deadline.line", "list.next", "status.step_deadline"} {
+			got := commands.DueMsg(id, commands.Data{"Text": commands.Raw("X")}, today, today.AddDays(-400)).Render(f.b.For(lang))
+			if strings.Contains(got, ".since") || strings.Contains(got, "overdue.since") || strings.Contains(got, "no value") {
+				t.Errorf("%s %s: %q", lang, id, got)
+			}
+		}
+	}
+}
