@@ -8,8 +8,10 @@ import (
 )
 
 // Stage is how far a deadline is from its due day when a reminder goes out:
-// 14, 7, 3 and 1 days before, 0 on the day, then -7, -14, … once a week while
-// it is overdue. A later stage has a smaller number.
+// 14, 7, 3 and 1 days before, 0 on the day, then -7, -14, -21 and -28 days
+// overdue, then every 30 days (-58, -88, …) while it is still open (SPEC
+// "Reminders"): an old plan is not a weekly wall of warnings. A later stage
+// has a smaller number.
 type Stage int
 
 // NoStage means no reminder has been sent yet for a deadline's due day.
@@ -45,8 +47,22 @@ func StageAt(days int) (Stage, bool) {
 	case days >= 0:
 		return Stage(days), true // 1 or 0
 	}
-	return Stage(-7 * (-days / 7)), true // on the day until a week has passed
+	overdue := -days
+	switch {
+	case overdue < 7:
+		return 0, true // on the day until a week has passed
+	case overdue < weeklyOverdueUntil:
+		return Stage(-7 * (overdue / 7)), true
+	}
+	return Stage(-(weeklyOverdueUntil + monthlyOverdue*((overdue-weeklyOverdueUntil)/monthlyOverdue))), true
 }
+
+// Overdue deadlines are reminded weekly until weeklyOverdueUntil days
+// overdue (that stage included), then every monthlyOverdue days.
+const (
+	weeklyOverdueUntil = 28
+	monthlyOverdue     = 30
+)
 
 // Decide says whether a deadline due on day due needs a reminder on day
 // today, given the latest stage already sent for that due day (NoStage if
