@@ -69,3 +69,41 @@ func TestOverdueBoundary(t *testing.T) {
 		}
 	}
 }
+
+// TestDeadlineInPast: a deadline dated before today is stored, and the
+// answer says that the date lies in the past, in the caller's language; a
+// future one does not (issue 15.1).
+func TestDeadlineInPast(t *testing.T) {
+	f := newFixture(t)
+	for _, c := range []struct{ text, lang, want string }{
+		{"frist F.019 31.12.2022 Bericht", "de", "Der 31.12.2022 liegt in der Vergangenheit"},
+		{"termín F.019 31. 12. 2022 Zpráva", "cs", "datum 31. 12. 2022 je v minulosti"},
+		{"plazo F.019 31/12/2022 Informe", "es", "la fecha 31/12/2022 ya pasó"},
+		{"deadline F.019 2022-12-31 Report", "en", "2022-12-31 lies in the past"},
+	} {
+		r := f.svc.Execute(f.ctx, commands.Request{User: commands.Person{ID: "UADMIN"}, ChannelID: "C1", Text: c.text, Lang: c.lang})
+		if r.Err != nil {
+			t.Fatalf("%s: %v", c.text, r.Err)
+		}
+		if got := r.Text(f.b); !strings.Contains(got, c.want) {
+			t.Errorf("%s: no %q in\n%s", c.text, c.want, got)
+		}
+	}
+	ds, err := f.db.Deadlines(f.ctx, commands.DeadlineQuery{MeasureIDs: []int64{f.measure("F.019").ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, d := range ds {
+		if d.Due == commands.NewDate(2022, 12, 31) {
+			n++
+		}
+	}
+	if n != 4 {
+		t.Errorf("%d past deadlines stored, want 4", n)
+	}
+	r := f.svc.Execute(f.ctx, commands.Request{User: commands.Person{ID: "UADMIN"}, ChannelID: "C1", Text: "frist F.019 31.12.2027 Bericht", Lang: "de"})
+	if got := r.Text(f.b); r.Err != nil || strings.Contains(got, "Vergangenheit") {
+		t.Errorf("future deadline: %v\n%s", r.Err, got)
+	}
+}
