@@ -32,3 +32,16 @@ func TestOverdueRemindersThinOut(t *testing.T) {
 		t.Errorf("80 days overdue after stage -58: reminded again")
 	}
 }
+
+func TestStepRange(t *testing.T) {
+	for want, steps := range map[string][]int{
+		"5": {5}, "5,6": {5, 6}, "1-4": {1, 2, 3, 4}, "1-4,6": {1, 2, 3, 4, 6}, "1,2,5-7,9": {1, 2, 5, 6, 7, 9},
+	} {
+		if got := StepRange(steps); got != want {
+			t.Errorf("StepRange(%v) = %q, want %q", steps, got, want)
+		}
+		if back, ok := parseSteps(want); !ok || len(back) != len(steps) {
+			t.Errorf("the done command reads %q as %v", want, back)
+		}
+	}
+}

@@ -107,3 +107,30 @@ func TestDeadlineInPast(t *testing.T) {
 		t.Errorf("future deadline: %v\n%s", r.Err, got)
 	}
 }
+
+// TestImportHintPlurals: the import hint is keyed on the number of steps
+// and joins them as GLOSSARY "Step lists" does.
+func TestImportHintPlurals(t *testing.T) {
+	f := newFixture(t)
+	for _, c := range []struct {
+		lang  string
+		steps []int
+		want  string
+	}{
+		{"de", []int{5}, "F.1: Schritt 5 ist laut Zeitachse fällig"},
+		{"de", []int{3, 4, 6}, "F.1: 3 Schritte sind laut Zeitachse fällig, aber nicht erledigt (Schritte 3, 4 und 6)"},
+		{"cs", []int{5}, "F.1: krok 5 měl být"},
+		{"cs", []int{3, 4, 6}, "F.1: 3 kroky měly být podle harmonogramu už splněny, ale nejsou označeny jako splněné (kroky 3, 4 a 6)"},
+		{"cs", []int{1, 2, 3, 4, 5}, "F.1: 5 kroků mělo být"},
+		{"es", []int{5, 6}, "F.1: según el cronograma, 2 pasos ya deberían estar completados, pero siguen pendientes (pasos 5 y 6)"},
+		{"en", []int{5, 6}, "F.1: 2 steps are due by the timeline but not done (steps 5 and 6)"},
+	} {
+		got := commands.ImportHint("F.1", c.steps).Render(f.b.For(c.lang))
+		if !strings.Contains(got, c.want) {
+			t.Errorf("%s %v: %q, want %q", c.lang, c.steps, got, c.want)
+		}
+	}
+	if !commands.ImportHint("F.1", nil).IsZero() {
+		t.Error("a hint without past steps")
+	}
+}
