@@ -53,7 +53,7 @@ func (r *Reminders) clickedMessage(ctx context.Context, b *Bot, a Action, kinds 
 	}
 	if valid {
 		switch bm.Kind {
-		case commands.MessageNudge:
+		case commands.MessageNudge, commands.MessageCatchUp:
 			id, err := strconv.ParseInt(a.Value, 10, 64)
 			valid = err == nil && id == bm.MeasureID
 		default:
@@ -117,6 +117,9 @@ func (r *Reminders) rebuild(ctx context.Context, bm commands.BotMessage, ch comm
 	m, err := r.measureByID(ctx, commands.Reminder{MeasureID: bm.MeasureID})
 	if err != nil {
 		return nil, "", err
+	}
+	if bm.Kind == commands.MessageCatchUp {
+		return r.rebuildCatchUp(ctx, bm, ch, m)
 	}
 	actions, err := r.Store.ButtonActions(ctx, bm.ChannelID, bm.TS)
 	if err != nil {

@@ -202,7 +202,7 @@ func (r *Reminders) Pass(ctx context.Context, ch commands.Channel) (posted int, 
 	if err != nil {
 		errs = append(errs, err)
 	}
-	for _, rem := range plan {
+	for _, rem := range r.withCatchUps(ctx, ch, plan, today) {
 		if err := r.send(ctx, ch, rem, today); err != nil {
 			errs = append(errs, err)
 			continue
@@ -298,6 +298,12 @@ func (r *Reminders) send(ctx context.Context, ch commands.Channel, rem commands.
 		return err
 	}
 	msg := r.message(ch, m, rem, today)
+	blocks, claimRows := msg.blocks, r.Store.ClaimReminder
+	if rem.CatchUp {
+		cu := r.catchUpMessage(ch, m, len(rem.Items), itemsDeadlines(rem.Items), nil, today)
+		msg = reminderMessage{Announcement: cu.Announcement}
+		blocks, claimRows = cu.blocks, r.Store.ClaimCatchUp
+	}
 	if r.DryRun != nil {
 		fmt.Fprintf(r.DryRun, "→ #%s · %s\n", ch.ID, m.Code)
 		for _, l := range msg.Langs {
@@ -307,14 +313,14 @@ func (r *Reminders) send(ctx context.Context, ch commands.Channel, rem commands.
 		return nil
 	}
 	claim := commands.Claim{ID: newClaimID(), ChannelID: ch.ID, MeasureID: m.ID, Rows: rows(rem), ClaimedAt: r.now()}
-	if err := r.Store.ClaimReminder(ctx, claim); err != nil {
+	if err := claimRows(ctx, claim); err != nil {
 		if commands.ErrorCode(err) == commands.ECONFLICT {
 			return nil // another pass posted it
 		}
 		return fmt.Errorf("claim reminder: %w", err)
 	}
 	ts, err := r.Post(ctx, ch.ID,
-		slack.MsgOptionBlocks(msg.blocks(r.Bundle)...),
+		slack.MsgOptionBlocks(blocks(r.Bundle)...),
 		slack.MsgOptionText(AnnouncementText(msg.Announcement, r.Bundle), false),
 		slack.MsgOptionMetadata(slack.SlackMetadata{EventType: ReminderEventType, EventPayload: map[string]any{
 			"claim": claim.ID, "measure": m.Code,

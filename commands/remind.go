@@ -90,6 +90,9 @@ type Reminder struct {
 	MeasureID   int64
 	MeasureCode string
 	Items       []ReminderItem
+	// CatchUp marks a measure's catch-up message: its overdue steps as
+	// checkboxes to tick in one go (bot.Reminders posts it).
+	CatchUp bool
 }
 
 // SentKey identifies what was sent for a deadline and due day.
@@ -177,6 +180,11 @@ type ReminderStore interface {
 	// ConfirmReminder stores the posted message's ts for a claim and records
 	// the message so replies in its thread find the measure.
 	ConfirmReminder(ctx context.Context, claimID, ts string) error
+	// ClaimCatchUp is ClaimReminder for a measure's catch-up message, which
+	// it also marks as posted in the channel (BotMessage kind
+	// MessageCatchUp); CatchUpPosted tells whether one was.
+	ClaimCatchUp(ctx context.Context, c Claim) error
+	CatchUpPosted(ctx context.Context, channelID string, measureID int64) (bool, error)
 	// ReleaseReminder forgets an unconfirmed claim, so the next pass tries
 	// again.
 	ReleaseReminder(ctx context.Context, claimID string) error
