@@ -262,3 +262,20 @@ func TestCatchUpRefusals(t *testing.T) {
 		t.Errorf("refusals not answered to the clickers: %s", b)
 	}
 }
+
+// TestAppHomeOverdueAsDate: the App Home names a deadline overdue by more
+// than 30 days by its date (testF019's step 1 is due 31.12.2022).
+func TestAppHomeOverdueAsDate(t *testing.T) {
+	h := newHarness(t)
+	h.event("Ev310", map[string]any{"type": "app_home_opened", "user": "UCS", "channel": "D1", "tab": "home"}, nil)
+	h.settle()
+	pubs := h.slack.callsOf("views.publish")
+	if len(pubs) != 1 {
+		t.Fatalf("%d views.publish", len(pubs))
+	}
+	view, _ := json.Marshal(pubs[0].JSON["view"])
+	mustContainAll(t, "home view", string(view), "Nejbližší termín: po termínu od 31. 12. 2022")
+	if strings.Contains(string(view), "dní po termínu") {
+		t.Errorf("the home counts days: %s", view)
+	}
+}

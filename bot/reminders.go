@@ -299,8 +299,9 @@ func (r *Reminders) send(ctx context.Context, ch commands.Channel, rem commands.
 	}
 	msg := r.message(ch, m, rem, today)
 	blocks, claimRows := msg.blocks, r.Store.ClaimReminder
+	var cu catchUpMessage
 	if rem.CatchUp {
-		cu := r.catchUpMessage(ch, m, len(rem.Items), itemsDeadlines(rem.Items), nil, today)
+		cu = r.catchUpMessage(ch, m, len(rem.Items), itemsDeadlines(rem.Items), nil, today)
 		msg = reminderMessage{Announcement: cu.Announcement}
 		blocks, claimRows = cu.blocks, r.Store.ClaimCatchUp
 	}
@@ -308,6 +309,9 @@ func (r *Reminders) send(ctx context.Context, ch commands.Channel, rem commands.
 		fmt.Fprintf(r.DryRun, "→ #%s · %s\n", ch.ID, m.Code)
 		for _, l := range msg.Langs {
 			fmt.Fprint(r.DryRun, commands.PlainText(msg.Parts, r.Bundle.For(l)))
+		}
+		for i, d := range cu.open {
+			fmt.Fprintf(r.DryRun, "  [ ] %s — %s\n", stepLabel(d), cu.descs[i])
 		}
 		fmt.Fprint(r.DryRun, commands.PlainText([]commands.Part{msg.buttons}, r.Bundle.For(msg.Langs[0])), "\n")
 		return nil
