@@ -111,12 +111,16 @@ func (r *Reminders) catchUpMessage(ch commands.Channel, m *commands.Measure, tot
 	slices.Sort(steps)
 	parts := []commands.Part{
 		commands.Paragraph{Text: commands.Msg("catchup.title", commands.Data{"Measure": title})},
-		commands.Paragraph{Text: commands.Plural("catchup.intro", total, commands.Data{"Steps": commands.StepList(steps)})},
+		commands.Paragraph{Text: commands.Plural("catchup.intro", total, commands.Data{"Steps": commands.CatchUpSteps(steps)})},
 	}
 	if len(done) > 0 {
 		list := commands.List{}
 		for _, d := range done {
-			list.Items = append(list.Items, commands.Item{Mark: commands.MarkDone, Text: commands.Raw(stepLabel(d.Deadline)), Sub: d.Status})
+			mark := commands.MarkDone
+			if d.Status.ID != "remind.done_by" {
+				mark = commands.MarkOpen // moved or gone since: not done
+			}
+			list.Items = append(list.Items, commands.Item{Mark: mark, Text: commands.Raw(shortText(stepLabel(d.Deadline), 120)), Sub: d.Status})
 		}
 		parts = append(parts, list)
 	}
@@ -219,7 +223,7 @@ func (r *Reminders) onCatchUpConfirm(ctx context.Context, b *Bot, a Action) {
 		}
 	}
 	if len(steps) > 0 {
-		text := commands.Plural("catchup.entry", len(steps), commands.Data{"Steps": commands.StepList(steps)}).Render(r.Bundle.For(r.langs(ch)[0]))
+		text := commands.Plural("catchup.entry", len(steps), commands.Data{"Steps": commands.CatchUpSteps(steps)}).Render(r.Bundle.For(r.langs(ch)[0]))
 		if _, err := r.Store.AddEntry(ctx, commands.Entry{MeasureID: bm.MeasureID, Author: p, Source: commands.SourceButton,
 			ChannelID: a.ChannelID, Text: text}); err != nil {
 			r.log().ErrorContext(ctx, "catch-up entry", "err", err) // the steps are done; the log says less

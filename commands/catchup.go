@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -23,21 +24,14 @@ func PastOpenSteps(ctx context.Context, s Store, measureID int64, today Date) ([
 			steps = append(steps, d.Step)
 		}
 	}
-	sortInts(steps)
+	slices.Sort(steps)
 	return steps, nil
 }
 
-func sortInts(ns []int) {
-	for i := 1; i < len(ns); i++ {
-		for j := i; j > 0 && ns[j] < ns[j-1]; j-- {
-			ns[j], ns[j-1] = ns[j-1], ns[j]
-		}
-	}
-}
-
-// StepList is a list of step numbers as GLOSSARY "Step lists" writes it:
-// "5", "5 und 6", "3, 4 und 6" (cs "a", es "y", en "and").
-func StepList(steps []int) Text {
+// CatchUpSteps is a list of step numbers as GLOSSARY "Step lists" writes it:
+// "5", "5 und 6", "3, 4 und 6" (cs "a", es "y", en "and"). (A joiner of
+// the catch-up's own; a shared one for all step lists may replace it.)
+func CatchUpSteps(steps []int) Text {
 	switch len(steps) {
 	case 0:
 		return Raw("")
@@ -80,5 +74,5 @@ func ImportHint(code string, steps []int) Text {
 	if len(steps) == 0 {
 		return Text{}
 	}
-	return Plural("catchup.import_hint", len(steps), Data{"Code": code, "Steps": StepList(steps), "Range": StepRange(steps)})
+	return Plural("catchup.import_hint", len(steps), Data{"Code": code, "Steps": CatchUpSteps(steps), "Range": StepRange(steps)})
 }
