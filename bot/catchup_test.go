@@ -91,6 +91,12 @@ func TestCatchUpMessage(t *testing.T) {
 	for _, p := range posts[1:] {
 		if strings.Contains(p.Form.Get("blocks"), "Analyse klimatischer Parallelen") {
 			n++
+			// an ordinary reminder row, long overdue: the date, once
+			mustContainAll(t, "monthly reminder", p.Form.Get("blocks"),
+				"überfällig seit 31.12.2022 · 1. Analyse klimatischer Parallelen", "po termínu od 31. 12. 2022 · 1. Analyse")
+			if strings.Contains(p.Form.Get("blocks"), "Tagen überfällig") {
+				t.Errorf("a reminder counts days: %s", p.Form.Get("blocks"))
+			}
 		}
 	}
 	if n != 2 {
