@@ -50,7 +50,7 @@ func (b *Bot) homeParts(ctx context.Context) []commands.Part {
 		}
 		next := commands.Msg("status.no_deadline", nil)
 		if d := s.NextDeadline; d != nil {
-			next = commands.Msg("list.next", commands.Data{"Date": d.Due, "Relative": commands.Relative(today.DaysUntil(d.Due))})
+			next = commands.DueMsg("list.next", nil, today, d.Due)
 		}
 		parts = append(parts, commands.Context{next})
 	}

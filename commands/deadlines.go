@@ -104,8 +104,14 @@ func (c *call) deadline() (Reply, error) {
 		return Reply{}, storeErr("add deadline", err)
 	}
 	d.MeasureCode = m.Code
-	return Reply{Parts: []Part{
+	parts := []Part{
 		Paragraph{Text: Msg("deadline.saved", Data{"Code": m.Code})},
 		Context{c.deadlineText(d)},
-	}}, nil
+	}
+	if due.Before(c.today()) {
+		// accepted (a plan is often entered late), but a typo in the year
+		// should not go unnoticed
+		parts = append(parts, Paragraph{Text: Msg("deadline.in_past", Data{"Date": due})})
+	}
+	return Reply{Parts: parts}, nil
 }

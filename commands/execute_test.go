@@ -467,8 +467,8 @@ func TestDeadlinesWindow(t *testing.T) {
 	}
 	def := lines("fristen")
 	want := []string{
-		"[!] F.019 · 31.12.2024 · 5. Bilateraler Austausch und Besprechung der weiteren Vorgehensweise (seit 690 Tagen überfällig)",
-		"[!] F.019 · 31.12.2025 · 6. Erarbeitung eines ersten kleinen gemeinsamen Projektes (seit 325 Tagen überfällig)",
+		"[!] F.019 · überfällig seit 31.12.2024 · 5. Bilateraler Austausch und Besprechung der weiteren Vorgehensweise",
+		"[!] F.019 · überfällig seit 31.12.2025 · 6. Erarbeitung eines ersten kleinen gemeinsamen Projektes",
 		"[ ] F.019 · 23.11.2026 · Besuch der Delegation vorbereiten (fällig in 2 Tagen)",
 		"[ ] F.019 · 26.11.2026 · Bericht an den Umweltausschuss (fällig in 5 Tagen)",
 		"[ ] F.019 · 13.12.2026 · Projektideen sammeln (fällig in 22 Tagen)",

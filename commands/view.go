@@ -79,7 +79,7 @@ func (c *call) status() (Reply, error) {
 			it.Mark = MarkDone
 			it.Sub = Msg("status.step_done", Data{"Date": DateOf(st.DoneAt.In(c.loc)), "Name": personName(st.DoneBy)})
 		case hasDue && !d.Implied:
-			it.Sub = Msg("status.step_deadline", Data{"Date": d.Due, "Relative": Relative(c.today().DaysUntil(d.Due))})
+			it.Sub = DueMsg("status.step_deadline", nil, c.today(), d.Due)
 		case !st.PlannedDate.IsZero():
 			it.Sub = Msg("status.step_planned", Data{"When": st.PlannedDate})
 		case st.PlannedYear > 0:
@@ -126,11 +126,7 @@ func (c *call) deadlineText(d Deadline) Text {
 	if d.Step > 0 && d.Implied {
 		text = strconv.Itoa(d.Step) + ". " + d.Text
 	}
-	return Msg("deadline.line", Data{
-		"Date":     d.Due,
-		"Text":     Raw(shorten(text, 120)),
-		"Relative": Relative(c.today().DaysUntil(d.Due)),
-	})
+	return DueMsg("deadline.line", Data{"Text": Raw(shorten(text, 120))}, c.today(), d.Due)
 }
 
 // list answers `list [TEXT]`: the measures, each with its steps done and next
@@ -157,7 +153,7 @@ func (c *call) list() (Reply, error) {
 		steps := Plural("steps.done", m.StepsTotal, Data{"Done": m.StepsDone})
 		next := Msg("status.no_deadline", nil)
 		if m.NextDeadline != nil {
-			next = Msg("list.next", Data{"Date": m.NextDeadline.Due, "Relative": Relative(c.today().DaysUntil(m.NextDeadline.Due))})
+			next = DueMsg("list.next", nil, c.today(), m.NextDeadline.Due)
 		}
 		mark := MarkOpen
 		switch {

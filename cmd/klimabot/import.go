@@ -66,6 +66,9 @@ func runImport(ctx context.Context, e env, args []string) error {
 			continue
 		}
 		reportImport(e, l, path, res)
+		if err := a.reportPastSteps(ctx, e, l, res); err != nil {
+			return err
+		}
 	}
 	if failed > 0 {
 		return errReported
@@ -127,4 +130,31 @@ func describeImportError(l *locales.Localizer, path string, err error) string {
 		return l.Msg("cli.import_failed", map[string]any{"File": path, "Reason": ce.Msg.Render(l)})
 	}
 	return l.Msg("cli.import_failed", map[string]any{"File": path, "Reason": err.Error()})
+}
+
+// reportPastSteps says, per imported measure, which open steps lie in the
+// past by its timeline and how to tick the done ones off in one go (SPEC
+// "Reminders"): an old plan otherwise arrives as a wall of overdue steps.
+func (a *app) reportPastSteps(ctx context.Context, e env, l *locales.Localizer, res commands.ImportResult) error {
+	loc, err := time.LoadLocation(a.cfg.TimeZone)
+	if err != nil || a.cfg.TimeZone == "" {
+		loc = time.Local
+	}
+	today := commands.Today(time.Now(), loc)
+	for _, codes := range [][]string{res.Created, res.Updated, res.Same} {
+		for _, code := range codes {
+			m, err := a.db.Measure(ctx, code)
+			if err != nil {
+				return err
+			}
+			steps, err := commands.PastOpenSteps(ctx, a.db, m.ID, today)
+			if err != nil {
+				return err
+			}
+			if hint := commands.ImportHint(m.Code, steps); !hint.IsZero() {
+				fmt.Fprintln(e.stdout, hint.Render(l))
+			}
+		}
+	}
+	return nil
 }

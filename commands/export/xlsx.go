@@ -107,7 +107,11 @@ func XLSX(w io.Writer, d commands.Dump, o Options) error {
 		if dl.Step > 0 {
 			x.set(deadlines, 4, n, dl.Step)
 		}
-		x.set(deadlines, 5, n, o.L.Relative(today.DaysUntil(dl.Due)))
+		if commands.OverdueAsDate(today, dl.Due) {
+			x.set(deadlines, 5, n, o.msg("overdue.since", commands.Data{"Date": dl.Due}))
+		} else {
+			x.set(deadlines, 5, n, o.L.Relative(today.DaysUntil(dl.Due)))
+		}
 	}
 	x.widths(deadlines, []float64{12, 13, 60, 8, 26})
 	if x.err != nil {
