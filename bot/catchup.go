@@ -211,22 +211,19 @@ func (r *Reminders) onCatchUpConfirm(ctx context.Context, b *Bot, a Action) {
 			todo = append(todo, current)
 		}
 	}
-	p := r.presser(ctx, b, a.UserID)
-	now := r.now()
+	// The ticked steps and the entry that says so are one write: either all
+	// of them are done and logged, or nothing is.
 	var steps []int
 	for _, d := range todo {
-		if _, changed, err := r.Store.CompleteDeadline(ctx, d.Key(), p, now, nil); err != nil {
-			r.failButton(ctx, b, a, err)
-			break
-		} else if changed {
-			steps = append(steps, d.Step)
-		}
+		steps = append(steps, d.Step)
 	}
 	if len(steps) > 0 {
+		p := r.presser(ctx, b, a.UserID)
 		text := commands.Plural("catchup.entry", len(steps), commands.Data{"Steps": commands.CatchUpSteps(steps)}).Render(r.Bundle.For(r.langs(ch)[0]))
-		if _, err := r.Store.AddEntry(ctx, commands.Entry{MeasureID: bm.MeasureID, Author: p, Source: commands.SourceButton,
-			ChannelID: a.ChannelID, Text: text}); err != nil {
-			r.log().ErrorContext(ctx, "catch-up entry", "err", err) // the steps are done; the log says less
+		note := &commands.Entry{MeasureID: bm.MeasureID, Author: p, Source: commands.SourceButton, ChannelID: a.ChannelID, Text: text}
+		if _, err := r.Store.CompleteSteps(ctx, bm.MeasureID, steps, p, r.now(), note); err != nil {
+			r.failButton(ctx, b, a, fmt.Errorf("catch-up: complete steps: %w", err))
+			return
 		}
 	}
 	r.updateMessage(ctx, b, bm, ch)
