@@ -411,7 +411,7 @@ func TestWrites(t *testing.T) {
 		t.Fatalf("hotovo: %s", r.Text(f.b))
 	}
 	got := r.Text(f.b)
-	for _, w := range []string{"F.019: krok 4, 5 označen jako splněný.", "F.019: krok 3 už byl splněn.", "splněno 5 z 6 kroků"} {
+	for _, w := range []string{"F.019: kroky 4 a 5 označeny jako splněné.", "F.019: krok 3 už byl splněn.", "splněno 5 z 6 kroků"} {
 		if !strings.Contains(got, w) {
 			t.Errorf("hotovo answer lacks %q:\n%s", w, got)
 		}

@@ -90,6 +90,8 @@ func renderValue(v any, l *locales.Localizer, esc func(string) string) any {
 		return l.LongDate(v.Year, v.Month, v.Day)
 	case Relative:
 		return l.Relative(int(v))
+	case StepList:
+		return JoinSteps(l, v)
 	case Text:
 		return v.RenderEscaped(l, esc)
 	case []Text:
