@@ -195,7 +195,7 @@ func (c *call) done() (Reply, error) {
 		// "5 oder 6", "5 und 6a": ask rather than tick one step and
 		// announce the rest to the partner as a progress entry.
 		return Reply{}, &Error{Code: EINVALID,
-			Msg: Msg("error.steps_ambiguous", Data{"Rest": c.cmd.RestAfter(1)}),
+			Msg:  Msg("error.steps_ambiguous", Data{"Rest": c.cmd.RestAfter(1)}),
 			Hint: ptr(Plural("hint.steps_meant", len(guess), Data{"Steps": StepList(guess)}))}
 	}
 	var note *Entry
