@@ -49,7 +49,7 @@ func (c *call) text(n int) (string, error) {
 		return "", c.usageError(Msg("error.missing_text", nil))
 	}
 	if l := utf8.RuneCountInString(t); l > MaxTextLen {
-		return "", &Error{Code: EINVALID, Msg: Msg("error.too_long", Data{"Length": l, "Max": MaxTextLen})}
+		return "", &Error{Code: EINVALID, Msg: Msg("error.too_long", Data{"Length": Number(l), "Max": Number(MaxTextLen)})}
 	}
 	return t, nil
 }
@@ -139,7 +139,7 @@ func (c *call) logText(code, text string, src Source) (Reply, error) {
 		return Reply{}, c.usageError(Msg("error.missing_text", nil))
 	}
 	if l := utf8.RuneCountInString(text); l > MaxTextLen {
-		return Reply{}, &Error{Code: EINVALID, Msg: Msg("error.too_long", Data{"Length": l, "Max": MaxTextLen})}
+		return Reply{}, &Error{Code: EINVALID, Msg: Msg("error.too_long", Data{"Length": Number(l), "Max": Number(MaxTextLen)})}
 	}
 	return c.addEntry(m, text, src)
 }

@@ -3,11 +3,15 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"strings"
 
+	"modernc.org/sqlite"
+
 	"github.com/klimabot/klimabot/commands"
+	"github.com/klimabot/klimabot/locales"
 )
 
 // measureColumns are the sheet fields of measures, in the order scanMeasure
@@ -22,6 +26,27 @@ const searchSep = "\x1f"
 // fold lower-cases s for case-insensitive matching. Unlike SQLite's lower(),
 // which folds only ASCII, it folds all of Unicode: "NOVÉ" matches "nové".
 func fold(s string) string { return strings.ToLower(s) }
+
+// searchFold is how a filter and the search column are compared: without
+// case and diacritics, so that "seznam nove" finds "Nové Město" and "NOVE"
+// does too (locales.Fold). The stored column stays lower-cased only, as
+// databases written before hold it; SQL folds it with klimabot_fold.
+func searchFold(s string) string { return locales.Fold(s) }
+
+func init() {
+	sqlite.MustRegisterDeterministicScalarFunction("klimabot_fold", 1,
+		func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+			switch v := args[0].(type) {
+			case string:
+				return searchFold(v), nil
+			case []byte:
+				return searchFold(string(v)), nil
+			case nil:
+				return "", nil
+			}
+			return "", nil
+		})
+}
 
 // searchText is the stored search column of a measure.
 func searchText(m *commands.Measure) string {
@@ -194,7 +219,7 @@ ORDER BY p.code, p.id`
 // "" for all), at most ?2.
 var listMeasuresSQL = summarySQL(`page AS MATERIALIZED (
 	SELECT id, code, title, responsible FROM measures
-	WHERE ?1 = '' OR instr(search, ?1) > 0
+	WHERE ?1 = '' OR instr(klimabot_fold(search), ?1) > 0
 	ORDER BY code, id
 	LIMIT ?2
 )`, "")
@@ -242,7 +267,7 @@ func scanSummary(rows *sql.Rows, extra ...any) (commands.MeasureSummary, error) 
 // all), ordered by code, at most limit (0: all). Each carries its step counts
 // and its earliest open deadline, explicit or implied, overdue ones included.
 func (db *DB) ListMeasures(ctx context.Context, filter string, limit int) ([]commands.MeasureSummary, error) {
-	f := fold(strings.TrimSpace(strings.ReplaceAll(filter, searchSep, "")))
+	f := searchFold(strings.TrimSpace(strings.ReplaceAll(filter, searchSep, "")))
 	if limit <= 0 {
 		limit = -1 // SQLite: no limit
 	}
