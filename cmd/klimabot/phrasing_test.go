@@ -34,7 +34,7 @@ func TestConsolePhrasing(t *testing.T) {
 	if strings.Contains(r.stdout, "kenne ich nicht") || strings.Contains(r.stdout, "neznám") || strings.Contains(r.stdout, "No conozco") {
 		t.Errorf("a command was not recognised:\n%s", r.stdout)
 	}
-	if strings.Contains(r.stdout, "No existe la medida «de»") {
+	if strings.Contains(r.stdout, "No existe la medida «de»") || strings.Contains(r.stdout, "No existe la medida “de”") {
 		t.Errorf("dejar de seguir read \"de\" as a code:\n%s", r.stdout)
 	}
 }
