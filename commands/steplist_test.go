@@ -106,9 +106,9 @@ func TestDoneAmbiguousStepsAsks(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, tt := range []struct{ text, lang, want string }{
-		{"erledigt F.019 5 oder 6", "de", "Meinten Sie die Schritte 5 und 6?"},
-		{"erledigt F.019 5 und 6a", "de", "Meinten Sie die Schritte 5 und 6?"},
-		{"erledigt F.019 5 6. Sitzung", "de", "Meinten Sie die Schritte 5 und 6?"},
+		{"erledigt F.019 5 oder 6", "de", "Meinten Sie die Schritte 5 und 6? Dann schreiben Sie `/klima erledigt F.019 5 und 6`"},
+		{"erledigt F.019 5 und 6a", "de", "Meinten Sie die Schritte 5 und 6? Dann schreiben Sie `/klima erledigt F.019 5 und 6`"},
+		{"erledigt F.019 5 6. Sitzung", "de", "Meinten Sie die Schritte 5 und 6? Dann schreiben Sie `/klima erledigt F.019 5 und 6`"},
 		{"erledigt F.019 5 und sechs", "de", "Meinten Sie Schritt 5?"},
 		{"hotovo F.019 5 nebo 6", "cs", "Měli jste na mysli kroky 5 a 6?"},
 		{"hecho F.019 5 o 6", "es", "¿Se refería a los pasos 5 y 6?"},

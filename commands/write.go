@@ -196,7 +196,7 @@ func (c *call) done() (Reply, error) {
 		// announce the rest to the partner as a progress entry.
 		return Reply{}, &Error{Code: EINVALID,
 			Msg:  Msg("error.steps_ambiguous", Data{"Rest": c.cmd.RestAfter(1)}),
-			Hint: ptr(Plural("hint.steps_meant", len(guess), Data{"Steps": StepList(guess)}))}
+			Hint: ptr(Plural("hint.steps_meant", len(guess), Data{"Steps": StepList(guess), "Code": m.Code}))}
 	}
 	var note *Entry
 	if c.cmd.RestAfter(1+n) != "" {
