@@ -23,29 +23,34 @@ const measureColumns = `code, title, responsible, target_group, objective, descr
 // never matches across two of them.
 const searchSep = "\x1f"
 
-// fold lower-cases s for case-insensitive matching. Unlike SQLite's lower(),
-// which folds only ASCII, it folds all of Unicode: "NOVÉ" matches "nové".
-func fold(s string) string { return strings.ToLower(s) }
-
-// searchFold is how a filter and the search column are compared: without
-// case and diacritics, so that "seznam nove" finds "Nové Město" and "NOVE"
-// does too (locales.Fold). The stored column stays lower-cased only, as
-// databases written before hold it; SQL folds it with klimabot_fold.
-func searchFold(s string) string { return locales.Fold(s) }
+// fold is how a filter and the search column are compared: lower case and
+// without diacritics (locales.Fold), so that "seznam nove" finds
+// "Nové Město" and "NOVE" does too. Unlike SQLite's lower(), which folds
+// only ASCII, it folds all of Unicode.
+func fold(s string) string { return locales.Fold(s) }
 
 func init() {
+	// klimabot_fold is fold in SQL, for refoldSearch.
 	sqlite.MustRegisterDeterministicScalarFunction("klimabot_fold", 1,
 		func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
 			switch v := args[0].(type) {
 			case string:
-				return searchFold(v), nil
+				return fold(v), nil
 			case []byte:
-				return searchFold(string(v)), nil
-			case nil:
-				return "", nil
+				return fold(string(v)), nil
 			}
 			return "", nil
 		})
+}
+
+// refoldSearch brings the search column of measures stored by an older
+// version (lower-cased only, "nové") to the folded form ("nove"). It is
+// idempotent and writes nothing once every row is folded.
+func refoldSearch(ctx context.Context, w *sql.DB) error {
+	if _, err := w.ExecContext(ctx, "UPDATE measures SET search = klimabot_fold(search) WHERE search <> klimabot_fold(search)"); err != nil {
+		return fmt.Errorf("fold search column: %w", err)
+	}
+	return nil
 }
 
 // searchText is the stored search column of a measure.
@@ -219,7 +224,7 @@ ORDER BY p.code, p.id`
 // "" for all), at most ?2.
 var listMeasuresSQL = summarySQL(`page AS MATERIALIZED (
 	SELECT id, code, title, responsible FROM measures
-	WHERE ?1 = '' OR instr(klimabot_fold(search), ?1) > 0
+	WHERE ?1 = '' OR instr(search, ?1) > 0
 	ORDER BY code, id
 	LIMIT ?2
 )`, "")
@@ -267,7 +272,7 @@ func scanSummary(rows *sql.Rows, extra ...any) (commands.MeasureSummary, error) 
 // all), ordered by code, at most limit (0: all). Each carries its step counts
 // and its earliest open deadline, explicit or implied, overdue ones included.
 func (db *DB) ListMeasures(ctx context.Context, filter string, limit int) ([]commands.MeasureSummary, error) {
-	f := searchFold(strings.TrimSpace(strings.ReplaceAll(filter, searchSep, "")))
+	f := fold(strings.TrimSpace(strings.ReplaceAll(filter, searchSep, "")))
 	if limit <= 0 {
 		limit = -1 // SQLite: no limit
 	}
