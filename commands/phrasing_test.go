@@ -122,7 +122,7 @@ func TestDeadlinesToday(t *testing.T) {
 		t.Errorf("fristen 0:\n%s", got)
 	}
 	for _, tt := range []struct{ lang, want string }{
-		{"cs", "Termíny na dnešek a zmeškané termíny"},
+		{"cs", "Dnešní a zmeškané termíny"},
 		{"es", "Plazos que vencen hoy y plazos vencidos"},
 		{"en", "Deadlines due today and overdue"},
 	} {
