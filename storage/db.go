@@ -111,10 +111,6 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
-	if err := refoldSearch(ctx, w); err != nil {
-		w.Close()
-		return nil, fmt.Errorf("open database %s: %w", path, err)
-	}
 
 	r, err := sql.Open("sqlite", name+"?"+readParams)
 	if err != nil {
