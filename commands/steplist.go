@@ -43,6 +43,12 @@ var stepConjunctions = map[string]bool{
 	"und": true, "a": true, "y": true, "e": true, "and": true, "&": true, "+": true, ",": true, ";": true,
 }
 
+// stepRangeWords join two step numbers as a range: "1 - 4", "1 bis 4",
+// "1 až 4", "1 to 4", "1 hasta 4".
+var stepRangeWords = map[string]bool{
+	"-": true, "–": true, "—": true, "bis": true, "až": true, "az": true, "to": true, "through": true, "hasta": true, "al": true,
+}
+
 // stepConnectors are words that may join a step number to the text in a
 // way that leaves open whether the number is a step: "5 oder 6",
 // "5 bzw. 6", "5 nebo 6", "5 o 6", "5 or 6", "5 sowie 6".
@@ -76,6 +82,16 @@ func parseStepArgs(args []string) (steps []int, n int, ok bool, guess []int, amb
 			n = i
 			continue
 		}
+		if lo, err := strconv.Atoi(lastWord(args, i)); err == nil && stepRangeWords[strings.ToLower(w)] && i+1 < len(args) {
+			if hi, err := strconv.Atoi(args[i+1]); err == nil && hi >= lo {
+				if ns, good := parseSteps(strconv.Itoa(lo) + "-" + strconv.Itoa(hi)); good {
+					add(ns)
+					i += 2
+					n = i
+					continue
+				}
+			}
+		}
 		if len(steps) > 0 && stepConjunctions[strings.ToLower(w)] && i+1 < len(args) {
 			if ns, good := parseSteps(args[i+1]); good && startsWithDigitOrSep(args[i+1]) {
 				add(ns)
@@ -100,7 +116,7 @@ func parseStepArgs(args []string) (steps []int, n int, ok bool, guess []int, amb
 	first := strings.ToLower(rest[0])
 	switch {
 	case startsWithDigit(first),
-		stepConjunctions[first],
+		stepConjunctions[first], stepRangeWords[first],
 		stepConnectors[first] && len(rest) > 1 && startsWithDigit(rest[1]):
 	default:
 		return steps, n, true, nil, false
@@ -116,6 +132,15 @@ func parseStepArgs(args []string) (steps []int, n int, ok bool, guess []int, amb
 	}
 	sort.Ints(guess)
 	return steps, n, true, guess, true
+}
+
+// lastWord is the step word before args[i] when it was read as part of the
+// list, else "".
+func lastWord(args []string, i int) string {
+	if i == 0 {
+		return ""
+	}
+	return strings.TrimSuffix(args[i-1], ",")
 }
 
 func startsWithDigit(s string) bool {

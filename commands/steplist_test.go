@@ -43,6 +43,10 @@ func TestDoneStepLists(t *testing.T) {
 			"es": {"los pasos 2 y 3 ya estaban completados.", "completó el paso 4 de"},
 			"en": {"steps 2 and 3 were already done."},
 		}},
+		{"erledigt F.019 4 - 6", []int{4, 5, 6}, "", map[string][]string{"de": {"Schritte 4, 5 und 6 als erledigt"}}},
+		{"erledigt F.019 4–6 Skizze", []int{4, 5, 6}, "Skizze", map[string][]string{"de": {"Schritte 4, 5 und 6 als erledigt"}}},
+		{"hotovo F.019 4 až 6", []int{4, 5, 6}, "", map[string][]string{"cs": {"kroky 4, 5 a 6 označeny"}}},
+		{"hecho F.019 4 al 6", []int{4, 5, 6}, "", map[string][]string{"es": {"pasos 4, 5 y 6 marcados"}}},
 		{"erledigt F.019 1-6", []int{4, 5, 6}, "", map[string][]string{
 			"de": {"Schritte 4, 5 und 6 als erledigt vermerkt.", "Die Schritte 1, 2 und 3 waren schon erledigt."},
 			"cs": {"kroky 4, 5 a 6 označeny"},
@@ -110,6 +114,7 @@ func TestDoneAmbiguousStepsAsks(t *testing.T) {
 		{"erledigt F.019 5 und 6a", "de", "Meinten Sie die Schritte 5 und 6? Dann schreiben Sie `/klima erledigt F.019 5 und 6`"},
 		{"erledigt F.019 5 6. Sitzung", "de", "Meinten Sie die Schritte 5 und 6? Dann schreiben Sie `/klima erledigt F.019 5 und 6`"},
 		{"erledigt F.019 5 und sechs", "de", "Meinten Sie Schritt 5?"},
+		{"erledigt F.019 5 bis sechs", "de", "Meinten Sie Schritt 5?"},
 		{"hotovo F.019 5 nebo 6", "cs", "Měli jste na mysli kroky 5 a 6?"},
 		{"hecho F.019 5 o 6", "es", "¿Se refería a los pasos 5 y 6?"},
 		{"done F.019 5 or 6", "en", "Did you mean steps 5 and 6?"},

@@ -144,9 +144,9 @@ func (c *call) logText(code, text string, src Source) (Reply, error) {
 	return c.addEntry(m, text, src)
 }
 
-// parseSteps reads "5", "3,4", "1-4", "1-3,6" (also "3 & 4", "3+4").
+// parseSteps reads "5", "3,4", "1-4", "1–4", "1-3,6" (also "3 & 4", "3+4").
 func parseSteps(s string) ([]int, bool) {
-	s = strings.NewReplacer("&", ",", "+", ",", ";", ",", " ", "").Replace(s)
+	s = strings.NewReplacer("&", ",", "+", ",", ";", ",", " ", "", "–", "-", "—", "-").Replace(s)
 	seen := map[int]bool{}
 	var out []int
 	for _, part := range strings.Split(s, ",") {
