@@ -121,7 +121,7 @@ func TestReminderButtons(t *testing.T) {
 		t.Fatal("postponed deadline gone")
 	}
 	mustContainAll(t, "postponed message", h.slack.callsOf("chat.update")[1].Form.Get("blocks"),
-		"Jana Nováková hat auf 03.04.2027 verschoben / Jana Nováková odložil(a) na 3. 4. 2027")
+		"Jana Nováková hat auf 03.04.2027 verschoben / Jana Nováková odložil(a) termín na 3. 4. 2027")
 
 	// the same postpone button again (an old message): nothing moves
 	deadlines := func() string {

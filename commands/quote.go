@@ -50,7 +50,7 @@ func (c *call) logQuote(code string, q Quote, addition string) (Reply, error) {
 	}
 	for _, t := range []string{text, addition} {
 		if l := utf8.RuneCountInString(t); l > MaxTextLen {
-			return Reply{}, &Error{Code: EINVALID, Msg: Msg("error.too_long", Data{"Length": l, "Max": MaxTextLen})}
+			return Reply{}, &Error{Code: EINVALID, Msg: Msg("error.too_long", Data{"Length": Number(l), "Max": Number(MaxTextLen)})}
 		}
 	}
 	e := Entry{MeasureID: m.ID, Source: SourceShortcut, ChannelID: c.req.ChannelID, MessageTS: q.MessageTS,

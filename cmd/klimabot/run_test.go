@@ -96,7 +96,7 @@ func TestDemo(t *testing.T) {
 		"klimabot-Demo",
 		"4 von 6 Schritten erledigt",
 		"[x] 1. Analyse",
-		"erledigt am 23.06.2023 von Stabsstelle Klimaschutz",
+		"erledigt am 23.06.2023 (Stabsstelle Klimaschutz)",
 		"Nächste Frist:", "Ideen für ein erstes gemeinsames Projekt sammeln (seit 2 Tagen überfällig)",
 		"Jana Nováková",
 		"4 de 6 pasos completados", "vencido hace 2 días",
