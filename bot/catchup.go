@@ -111,7 +111,7 @@ func (r *Reminders) catchUpMessage(ch commands.Channel, m *commands.Measure, tot
 	slices.Sort(steps)
 	parts := []commands.Part{
 		commands.Paragraph{Text: commands.Msg("catchup.title", commands.Data{"Measure": title})},
-		commands.Paragraph{Text: commands.Plural("catchup.intro", total, commands.Data{"Steps": commands.CatchUpSteps(steps)})},
+		commands.Paragraph{Text: commands.Plural("catchup.intro", total, commands.Data{"Steps": commands.StepList(steps)})},
 	}
 	if len(done) > 0 {
 		list := commands.List{}
@@ -219,7 +219,7 @@ func (r *Reminders) onCatchUpConfirm(ctx context.Context, b *Bot, a Action) {
 	}
 	if len(steps) > 0 {
 		p := r.presser(ctx, b, a.UserID)
-		text := commands.Plural("catchup.entry", len(steps), commands.Data{"Steps": commands.CatchUpSteps(steps)}).Render(r.Bundle.For(r.langs(ch)[0]))
+		text := commands.Plural("catchup.entry", len(steps), commands.Data{"Steps": commands.StepList(steps)}).Render(r.Bundle.For(r.langs(ch)[0]))
 		note := &commands.Entry{MeasureID: bm.MeasureID, Author: p, Source: commands.SourceButton, ChannelID: a.ChannelID, Text: text}
 		if _, err := r.Store.CompleteSteps(ctx, bm.MeasureID, steps, p, r.now(), note); err != nil {
 			r.failButton(ctx, b, a, fmt.Errorf("catch-up: complete steps: %w", err))

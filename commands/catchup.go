@@ -28,23 +28,6 @@ func PastOpenSteps(ctx context.Context, s Store, measureID int64, today Date) ([
 	return steps, nil
 }
 
-// CatchUpSteps is a list of step numbers as GLOSSARY "Step lists" writes it:
-// "5", "5 und 6", "3, 4 und 6" (cs "a", es "y", en "and"). (A joiner of
-// the catch-up's own; a shared one for all step lists may replace it.)
-func CatchUpSteps(steps []int) Text {
-	switch len(steps) {
-	case 0:
-		return Raw("")
-	case 1:
-		return Raw(strconv.Itoa(steps[0]))
-	}
-	head := make([]string, len(steps)-1)
-	for i, n := range steps[:len(steps)-1] {
-		head[i] = strconv.Itoa(n)
-	}
-	return Msg("catchup.step_list", Data{"Head": strings.Join(head, ", "), "Last": strconv.Itoa(steps[len(steps)-1])})
-}
-
 // StepRange writes step numbers as the done command reads them, runs
 // shortened: [1 2 3 4 6] → "1-4,6".
 func StepRange(steps []int) string {
@@ -74,5 +57,5 @@ func ImportHint(code string, steps []int) Text {
 	if len(steps) == 0 {
 		return Text{}
 	}
-	return Plural("catchup.import_hint", len(steps), Data{"Code": code, "Steps": CatchUpSteps(steps), "Range": StepRange(steps)})
+	return Plural("catchup.import_hint", len(steps), Data{"Code": code, "Steps": StepList(steps), "Range": StepRange(steps)})
 }
