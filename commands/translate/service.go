@@ -58,6 +58,10 @@ func add(c Counter, n int) {
 type Service struct {
 	Store    Store
 	Provider Translator
+	// Offline, with no Provider, names the provider whose stored
+	// translations are shown, and nothing is queued: the demo shows its
+	// sample translations this way.
+	Offline string
 	// Budget is the characters that may be sent a day (UTC); 0 means
 	// DefaultBudget.
 	Budget int
@@ -96,6 +100,15 @@ func (s *Service) wakeChan() chan struct{} {
 	return s.wake
 }
 
+// providerName is whose translations are read: the provider's, or
+// Offline's.
+func (s *Service) providerName() string {
+	if s.Provider != nil {
+		return s.Provider.Name()
+	}
+	return s.Offline
+}
+
 // Enabled reports whether a provider is configured.
 func (s *Service) Enabled() bool { return s != nil && s.Provider != nil && s.Store != nil }
 
@@ -119,9 +132,9 @@ func (s *Service) source(text, hint string) string {
 // is not there yet: those are queued, with notify, and the worker is woken.
 // It never calls the provider and never fails: a store error is logged and
 // answered with what was found.
-func (s *Service) Translated(ctx context.Context, texts []string, sourceHint, target, notify string) map[string]commands.Translation {
-	if !s.Enabled() || target == "" {
-		return nil
+func (s *Service) Translated(ctx context.Context, texts []string, sourceHint, target, notify string) (map[string]commands.Translation, []string) {
+	if s == nil || s.Store == nil || (s.Provider == nil && s.Offline == "") || target == "" {
+		return nil, nil
 	}
 	type want struct{ text, fp, source string }
 	var wants []want
@@ -141,20 +154,24 @@ func (s *Service) Translated(ctx context.Context, texts []string, sourceHint, ta
 		fps = append(fps, fp)
 	}
 	if len(wants) == 0 {
-		return nil
+		return nil, nil
 	}
-	found, err := s.Store.Translations(ctx, fps, target, s.Provider.Name())
+	found, err := s.Store.Translations(ctx, fps, target, s.providerName())
 	if err != nil {
 		s.log().Error("read translations", "err", err)
-		return nil
+		return nil, nil
 	}
 	out := map[string]commands.Translation{}
 	var jobs []Job
+	var queued []string
 	now := s.now()
 	for _, w := range wants {
 		st, ok := found[w.fp]
 		if !ok {
-			jobs = append(jobs, Job{Fingerprint: w.fp, Text: w.text, Source: w.source, Target: target, Notify: notify, NextAt: now})
+			if s.Provider != nil {
+				jobs = append(jobs, Job{Fingerprint: w.fp, Text: w.text, Source: w.source, Target: target, Notify: notify, NextAt: now})
+				queued = append(queued, w.text)
+			}
 			continue
 		}
 		add(s.Metrics.FromStore, 1)
@@ -166,11 +183,12 @@ func (s *Service) Translated(ctx context.Context, texts []string, sourceHint, ta
 	if len(jobs) > 0 {
 		if err := s.Store.Enqueue(ctx, jobs); err != nil {
 			s.log().Error("queue translations", "count", len(jobs), "err", err)
+			queued = nil
 		} else {
 			s.Kick()
 		}
 	}
-	return out
+	return out, queued
 }
 
 // Kick wakes the worker.

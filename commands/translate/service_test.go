@@ -107,7 +107,7 @@ func TestTranslatedOnceStoredAndShown(t *testing.T) {
 			notified = append(notified, n+"="+st.Text)
 			return nil
 		}}
-	if got := s.Translated(ctx, []string{czech}, "", "de", "C1 1.1"); len(got) != 0 {
+	if got, q := s.Translated(ctx, []string{czech}, "", "de", "C1 1.1"); len(got) != 0 || len(q) != 1 {
 		t.Fatalf("before the worker: %v", got)
 	}
 	if f.count() != 0 {
@@ -119,7 +119,7 @@ func TestTranslatedOnceStoredAndShown(t *testing.T) {
 		t.Errorf("RunOnce did %d jobs, want 1", n)
 	}
 	for range 3 {
-		got := s.Translated(ctx, []string{czech, "  " + strings.ReplaceAll(czech, " ", "  ")}, "", "de", "")
+		got, _ := s.Translated(ctx, []string{czech, "  " + strings.ReplaceAll(czech, " ", "  ")}, "", "de", "")
 		if got[czech].Text != "[de] "+czech || !got[czech].Machine || got[czech].Source != "cs" {
 			t.Errorf("translation = %+v", got[czech])
 		}
@@ -138,7 +138,7 @@ func TestTranslatedOnceStoredAndShown(t *testing.T) {
 		}
 		return ""
 	}
-	if got := s.Translated(ctx, []string{"Der Rat hat beschlossen."}, "", "de", ""); len(got) != 0 || s.RunOnce(ctx) != 0 {
+	if got, _ := s.Translated(ctx, []string{"Der Rat hat beschlossen."}, "", "de", ""); len(got) != 0 || s.RunOnce(ctx) != 0 {
 		t.Errorf("a German text was queued for German: %v", got)
 	}
 }
@@ -151,14 +151,14 @@ func TestHumanWins(t *testing.T) {
 	title := "Kommunale Klimapartnerschaft"
 	s.Translated(ctx, []string{title}, "de", "cs", "")
 	s.RunOnce(ctx)
-	if got := s.Translated(ctx, []string{title}, "de", "cs", ""); !got[title].Machine {
+	if got, _ := s.Translated(ctx, []string{title}, "de", "cs", ""); !got[title].Machine {
 		t.Fatalf("machine translation: %+v", got[title])
 	}
 	if err := db.SaveTranslations(ctx, []translate.Stored{{Fingerprint: translate.Fingerprint(title), Source: "de", Target: "cs",
 		Provider: translate.Human, Text: "Obecní klimatické partnerství"}}); err != nil {
 		t.Fatal(err)
 	}
-	got := s.Translated(ctx, []string{title}, "de", "cs", "")
+	got, _ := s.Translated(ctx, []string{title}, "de", "cs", "")
 	if got[title].Text != "Obecní klimatické partnerství" || got[title].Machine {
 		t.Errorf("human translation does not win: %+v", got[title])
 	}
@@ -196,7 +196,7 @@ func TestFailureRetriedLaterLoggedOnce(t *testing.T) {
 	if n := s2.RunOnce(ctx); n != 2 {
 		t.Errorf("after restart %d jobs done, want 2", n)
 	}
-	if got := s2.Translated(ctx, []string{czech}, "", "de", ""); got[czech].Text != "[de] "+czech {
+	if got, _ := s2.Translated(ctx, []string{czech}, "", "de", ""); got[czech].Text != "[de] "+czech {
 		t.Errorf("after recovery: %+v", got)
 	}
 }
@@ -252,7 +252,7 @@ func TestBudget(t *testing.T) {
 func TestOffWithoutProvider(t *testing.T) {
 	db := openDB(t, filepath.Join(t.TempDir(), "k.db"))
 	s := &translate.Service{Store: db}
-	if got := s.Translated(context.Background(), []string{czech}, "", "de", ""); got != nil {
+	if got, _ := s.Translated(context.Background(), []string{czech}, "", "de", ""); got != nil {
 		t.Errorf("off: %v", got)
 	}
 	if jobs, _ := db.DueJobs(context.Background(), time.Now().Add(time.Hour), 10); len(jobs) != 0 {
