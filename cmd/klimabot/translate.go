@@ -2,12 +2,15 @@ package main
 
 import (
 	"log/slog"
+	"maps"
+	"slices"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/klimabot/klimabot/commands"
 	"github.com/klimabot/klimabot/commands/langid"
 	"github.com/klimabot/klimabot/commands/translate"
 	"github.com/klimabot/klimabot/commands/translate/deepl"
@@ -88,4 +91,32 @@ func (c translateConfig) service(db *storage.DB, clock func() time.Time, log *sl
 // detectLanguage tells the language of a text when langid is sure.
 func detectLanguage(text string) string {
 	return langid.Identify(text, locales.Languages).Lang
+}
+
+// humanTranslations are the translations people gave in imported measures
+// (Measure.Translated), as stored translations of the measures' texts,
+// which are taken to be in source (KLIMABOT_LANGUAGE). A step translation
+// goes with the step of its position.
+func humanTranslations(ms []commands.Measure, source string) []translate.Stored {
+	var out []translate.Stored
+	add := func(orig, lang, text string) {
+		if strings.TrimSpace(orig) == "" || strings.TrimSpace(text) == "" || lang == source {
+			return
+		}
+		out = append(out, translate.Stored{Fingerprint: translate.Fingerprint(orig), Source: source, Target: lang,
+			Provider: translate.Human, Text: text})
+	}
+	for _, m := range ms {
+		for _, lang := range slices.Sorted(maps.Keys(m.Translated)) {
+			t := m.Translated[lang]
+			add(m.Title, lang, t.Title)
+			add(m.Status, lang, t.Status)
+			for i, s := range t.Steps {
+				if i < len(m.Steps) {
+					add(m.Steps[i].Text, lang, s)
+				}
+			}
+		}
+	}
+	return out
 }

@@ -1,7 +1,12 @@
 package main
 
 import (
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 )
 
@@ -39,5 +44,52 @@ func TestTranslateConfig(t *testing.T) {
 		if _, err := loadTranslateConfig(env(bad...)); err == nil || !strings.Contains(err.Error(), "KLIMABOT_TRANSLATE") {
 			t.Errorf("%v: err %v", bad, err)
 		}
+	}
+}
+
+// TestImportHumanTranslations (issue 12): a CSV's title_cs and
+// "Schritte (cs)" are stored as people's translations and shown to a Czech
+// reader instead of a machine translation, the original beneath.
+func TestImportHumanTranslations(t *testing.T) {
+	dir := t.TempDir()
+	csv := filepath.Join(dir, "massnahmen.csv")
+	data := "Nr.;Titel;Schritte;title_cs;Schritte (cs);status\n" +
+		"F.1;Klimapartnerschaft aufbauen;1. Kontakt aufnehmen | 2. Ratsbeschluss;Budování klimatického partnerství;1. Navázat kontakt | 2. Usnesení rady;läuft\n"
+	if err := os.WriteFile(csv, []byte(data), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		w.WriteHeader(500)
+	}))
+	defer srv.Close()
+	env := map[string]string{"KLIMABOT_DB": filepath.Join(dir, "k.db"),
+		"KLIMABOT_TRANSLATE": "libretranslate", "KLIMABOT_TRANSLATE_URL": srv.URL}
+	if r := runCmd(t, env, "", "import", csv); r.err != nil {
+		t.Fatalf("import: %v\n%s", r.err, r.stderr)
+	}
+	r := runCmd(t, env, "stav F.1\n", "console", "--lang", "cs")
+	if r.err != nil {
+		t.Fatalf("console: %v\n%s", r.err, r.stderr)
+	}
+	for _, want := range []string{"F.1 Budování klimatického partnerství", "Originál: Klimapartnerschaft aufbauen",
+		"1. Navázat kontakt", "Originál: 1. Kontakt aufnehmen", "2. Usnesení rady"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("Czech status lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	if strings.Contains(r.stdout, "strojový") {
+		t.Errorf("people's translation labelled as machine translation:\n%s", r.stdout)
+	}
+	// without KLIMABOT_TRANSLATE the German original is all there is
+	delete(env, "KLIMABOT_TRANSLATE")
+	delete(env, "KLIMABOT_TRANSLATE_URL")
+	r = runCmd(t, env, "stav F.1\n", "console", "--lang", "cs")
+	if !strings.Contains(r.stdout, "F.1 Klimapartnerschaft aufbauen") || strings.Contains(r.stdout, "Originál") {
+		t.Errorf("without a provider:\n%s", r.stdout)
+	}
+	if calls.Load() != 0 {
+		t.Errorf("the console called the provider %d times", calls.Load())
 	}
 }
