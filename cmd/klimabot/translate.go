@@ -3,9 +3,9 @@ package main
 import (
 	"log/slog"
 	"maps"
-	"slices"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
