@@ -93,3 +93,21 @@ func TestImportHumanTranslations(t *testing.T) {
 		t.Errorf("the console called the provider %d times", calls.Load())
 	}
 }
+
+// TestDemoShowsSampleTranslations: the demo has no provider; its sample
+// data holds translations, marked as samples, and status shows them.
+func TestDemoShowsSampleTranslations(t *testing.T) {
+	r := runCmd(t, nil, "status F.019\n", "demo")
+	if r.err != nil {
+		t.Fatalf("demo: %v\n%s", r.err, r.stderr)
+	}
+	for _, want := range []string{"(Beispielübersetzung)", "maschinell übersetzt · Original: Delegace projekt interně projednala"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("demo status lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	r = runCmd(t, nil, "stav F.019\n", "demo", "--lang", "cs")
+	if !strings.Contains(r.stdout, "6. Příprava prvního malého společného projektu (ukázkový překlad)") {
+		t.Errorf("Czech demo status:\n%s", r.stdout)
+	}
+}
