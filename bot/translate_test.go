@@ -24,12 +24,13 @@ import (
 // /v2/translate) on loopback, following their documented shapes and
 // checking method, path, auth and body. It translates into "[de] text".
 type fakeProvider struct {
-	t      *testing.T
-	kind   string
-	mu     sync.Mutex
-	status int
-	asked  map[string]int // text → times sent
-	srv    *httptest.Server
+	t        *testing.T
+	kind     string
+	mu       sync.Mutex
+	status   int
+	asked    map[string]int // text → times sent
+	requests int
+	srv      *httptest.Server
 }
 
 const deeplKey = "k-123:fx"
@@ -86,6 +87,7 @@ func (f *fakeProvider) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	f.mu.Lock()
 	status := f.status
+	f.requests++
 	for _, t := range texts {
 		f.asked[t]++
 	}
@@ -116,6 +118,7 @@ func (f *fakeProvider) serve(w http.ResponseWriter, r *http.Request) {
 }
 
 func (f *fakeProvider) set(status int) { f.mu.Lock(); f.status = status; f.mu.Unlock() }
+func (f *fakeProvider) calls() int     { f.mu.Lock(); defer f.mu.Unlock(); return f.requests }
 func (f *fakeProvider) times(text string) int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -214,6 +217,9 @@ func TestTranslatedThreadReply(t *testing.T) {
 			h.settle()
 			if n := p.times(czechReply); n != 1 {
 				t.Errorf("the reply was sent to the provider %d times, want 1", n)
+			}
+			if n := p.calls(); n != 1 {
+				t.Errorf("%d provider calls for one reply in a de,cs channel, want 1", n)
 			}
 			m := h.bot.Metrics()
 			if got := testutil.ToFloat64(m.Translations.WithLabelValues("from_store")); got < 3 {
@@ -331,6 +337,9 @@ func TestCzechReaderReadsGermanSteps(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, "the queue empty", func() bool { return tr.RunOnce(context.Background()) == 0 })
+	if n := p.calls(); n != 1 {
+		t.Errorf("%d provider calls for title and six steps, want 1 (one batch)", n)
+	}
 	_, body = h.command("UCS", chanF019, "stav F.019", "")
 	v := h.answer(body).Visible()
 	mustContainAll(t, "Czech status", v,

@@ -101,7 +101,9 @@ func (c *call) status() (Reply, error) {
 
 	dl := Msg("status.no_deadline", nil)
 	if len(open) > 0 {
-		dl = c.deadlineText(open[0])
+		next := open[0]
+		next.Text = tr.text(next.Text) // a step's implied deadline reads like the step
+		dl = c.deadlineText(next)
 	}
 	parts = append(parts, Fields{{Label: Msg("label.next_deadline", nil), Value: dl}})
 	if m.Status != "" {

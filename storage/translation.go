@@ -20,14 +20,21 @@ func (db *DB) Translations(ctx context.Context, fps []string, target, provider s
 		n := min(len(fps), 400)
 		chunk := fps[:n]
 		fps = fps[n:]
-		args := make([]any, 0, len(chunk)+3)
-		args = append(args, target, provider, translate.Human)
-		for _, fp := range chunk {
-			args = append(args, fp)
+		// the list is padded to one of a few lengths (repeating the last
+		// fingerprint), so that a handful of prepared statements serve all
+		size := 4
+		for size < len(chunk) {
+			size *= 4
 		}
-		rows, err := db.reader.QueryContext(ctx, `SELECT fingerprint, source, provider, text, created_at
+		size = min(size, 400)
+		args := make([]any, 0, size+3)
+		args = append(args, target, provider, translate.Human)
+		for i := range size {
+			args = append(args, chunk[min(i, len(chunk)-1)])
+		}
+		rows, err := db.rcache.QueryContext(ctx, `SELECT fingerprint, source, provider, text, created_at
 			FROM translations WHERE target = ? AND provider IN (?, ?)
-			AND fingerprint IN (?`+strings.Repeat(",?", len(chunk)-1)+`)`, args...)
+			AND fingerprint IN (?`+strings.Repeat(",?", size-1)+`)`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("select translations: %w", err)
 		}
