@@ -211,3 +211,27 @@ func (b *Bot) hookTranslations() {
 	}
 	t.Notify = b.TranslationArrived
 }
+
+// titlesIn returns the stored translations of measure titles into lang
+// (queueing missing ones); nil without translation.
+func (b *Bot) titlesIn(ctx context.Context, sums []commands.MeasureSummary, lang string) map[string]commands.Translation {
+	tr := b.svc.Translations
+	if tr == nil || len(sums) == 0 {
+		return nil
+	}
+	titles := make([]string, len(sums))
+	for i, s := range sums {
+		titles[i] = s.Title
+	}
+	found, _ := tr.Translated(ctx, titles, b.svc.Language(commands.User{}, "", commands.Request{}, commands.Channel{}), lang, "")
+	return found
+}
+
+// originalLine names the original of a translated text, labelled as
+// machine translation when it is one.
+func originalLine(orig string, t commands.Translation) commands.Text {
+	if t.Machine {
+		return commands.Msg("translate.original_machine", commands.Data{"Text": commands.Raw(orig)})
+	}
+	return commands.Msg("translate.original", commands.Data{"Text": commands.Raw(orig)})
+}

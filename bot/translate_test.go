@@ -374,3 +374,25 @@ func TestNoTranslationWithoutProvider(t *testing.T) {
 	}
 	_ = commands.Words{}
 }
+
+// TestAppHomeTranslated: a Czech reader's App Home shows a measure's title
+// in Czech (here a machine translation) with the original beside it.
+func TestAppHomeTranslated(t *testing.T) {
+	h, _, tr, _ := translating(t, "libretranslate")
+	h.event("EvH1", map[string]any{"type": "app_home_opened", "user": "UCS", "channel": "D1", "tab": "home"}, nil)
+	h.settle()
+	waitFor(t, "the title translated", func() bool { return tr.RunOnce(context.Background()) == 0 })
+	h.event("EvH2", map[string]any{"type": "app_home_opened", "user": "UCS", "channel": "D1", "tab": "home"}, nil)
+	h.settle()
+	pubs := h.slack.callsOf("views.publish")
+	if len(pubs) != 2 {
+		t.Fatalf("%d views.publish", len(pubs))
+	}
+	first, _ := json.Marshal(pubs[0].JSON["view"])
+	if strings.Contains(string(first), "[cs]") {
+		t.Errorf("translated before the provider answered")
+	}
+	view, _ := json.Marshal(pubs[1].JSON["view"])
+	mustContainAll(t, "Czech home", string(view), "[cs] Kommunale Klimapartnerschaft mit Nové Město nad Metují",
+		"strojový překlad · originál: Kommunale Klimapartnerschaft mit Nové Město nad Metují")
+}
