@@ -64,7 +64,7 @@ func runDemo(ctx context.Context, e env, args []string) error {
 	}
 	if a.translator == nil {
 		// the demo has no provider: it shows its sample translations
-		a.svc.Translations = &translate.Service{Store: a.db, Offline: demoTranslations, Detect: detectLanguage}
+		a.translateWith(&translate.Service{Store: a.db, Offline: demoTranslations, Detect: detectLanguage})
 	}
 	l := a.bundle.For(cfg.Language)
 	if opt.lang != "" {

@@ -195,7 +195,7 @@ func open(ctx context.Context, e env, cfg config, clock func() time.Time) (*app,
 	}
 	a := &app{db: db, bundle: bundle, svc: svc, cfg: cfg, calendars: calendars}
 	if a.translator = cfg.Translate.service(db, clock, svc.Log); a.translator != nil {
-		svc.Translations = a.translator
+		a.translateWith(a.translator)
 	}
 	return a, nil
 }

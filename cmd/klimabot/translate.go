@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/klimabot/klimabot/commands"
+	"github.com/klimabot/klimabot/commands/export"
 	"github.com/klimabot/klimabot/commands/langid"
 	"github.com/klimabot/klimabot/commands/translate"
 	"github.com/klimabot/klimabot/commands/translate/deepl"
@@ -119,4 +120,13 @@ func humanTranslations(ms []commands.Measure, source string) []translate.Stored 
 		}
 	}
 	return out
+}
+
+// translateWith shows translations from t in answers and reports.
+func (a *app) translateWith(t *translate.Service) {
+	a.svc.Translations = t
+	if mk, ok := a.svc.Reports.(export.Maker); ok {
+		mk.Translations, mk.SourceLang = t, a.cfg.Language
+		a.svc.Reports = mk
+	}
 }
