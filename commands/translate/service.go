@@ -74,8 +74,13 @@ type Service struct {
 	Log     *slog.Logger
 	Metrics Metrics
 
-	once    sync.Once
-	wake    chan struct{}
+	once sync.Once
+	wake chan struct{}
+	run  sync.Mutex // one RunOnce at a time: a job is sent once
+	// queued remembers the jobs this process queued and not yet finished,
+	// so that asking again (status after status while the provider is
+	// down) does not write to the store again
+	queued  sync.Map // jobKey → struct{}
 	mu      sync.Mutex
 	failing bool // a failure streak was logged
 	broke   bool // the budget-used-up line was logged today
@@ -169,7 +174,10 @@ func (s *Service) Translated(ctx context.Context, texts []string, sourceHint, ta
 		st, ok := found[w.fp]
 		if !ok {
 			if s.Provider != nil {
-				jobs = append(jobs, Job{Fingerprint: w.fp, Text: w.text, Source: w.source, Target: target, Notify: notify, NextAt: now})
+				j := Job{Fingerprint: w.fp, Text: w.text, Source: w.source, Target: target, Notify: notify, NextAt: now}
+				if _, seen := s.queued.Load(j.key()); !seen {
+					jobs = append(jobs, j)
+				}
 				queued = append(queued, w.text)
 			}
 			continue
@@ -185,6 +193,9 @@ func (s *Service) Translated(ctx context.Context, texts []string, sourceHint, ta
 			s.log().Error("queue translations", "count", len(jobs), "err", err)
 			queued = nil
 		} else {
+			for _, j := range jobs {
+				s.queued.Store(j.key(), struct{}{})
+			}
 			s.Kick()
 		}
 	}
@@ -224,6 +235,8 @@ func (s *Service) RunOnce(ctx context.Context) int {
 	if !s.Enabled() {
 		return 0
 	}
+	s.run.Lock()
+	defer s.run.Unlock()
 	done := 0
 	for {
 		jobs, err := s.Store.DueJobs(ctx, s.now(), 4*BatchSize)
@@ -387,6 +400,7 @@ func (s *Service) finish(ctx context.Context, j Job, st Stored) {
 	if err := s.Store.DeleteJobs(ctx, []int64{j.ID}); err != nil {
 		s.log().Error("remove translation job", "err", err)
 	}
+	s.queued.Delete(j.key())
 }
 
 var errBudget = &Error{Kind: Quota, Err: errorf("the daily character budget (KLIMABOT_TRANSLATE_BUDGET) is used up")}

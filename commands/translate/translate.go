@@ -198,3 +198,6 @@ type Store interface {
 func errorf(format string, a ...any) error { return fmt.Errorf(format, a...) }
 
 func asError(err error, target **Error) bool { return errors.As(err, target) }
+
+// key identifies a job as the store does: fingerprint, target, notify.
+func (j Job) key() string { return j.Fingerprint + "|" + j.Target + "|" + j.Notify }
