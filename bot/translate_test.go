@@ -168,10 +168,10 @@ func translating(t *testing.T, kind string) (*harness, *fakeProvider, *translate
 	return h, p, tr, clk
 }
 
-// waitFor polls cond for up to five seconds.
+// waitFor polls cond for up to 15 seconds (the machine may be busy).
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	for end := time.Now().Add(5 * time.Second); time.Now().Before(end); time.Sleep(10 * time.Millisecond) {
+	for end := time.Now().Add(15 * time.Second); time.Now().Before(end); time.Sleep(10 * time.Millisecond) {
 		if cond() {
 			return
 		}
@@ -293,7 +293,7 @@ func TestProviderDownWhileReplying(t *testing.T) {
 			if len(h.entries()) != 1 || len(h.slack.callsOf("chat.postMessage")) != 1 {
 				t.Fatalf("reply not stored and acknowledged at once")
 			}
-			if d := time.Since(start); d > 2*time.Second {
+			if d := time.Since(start); d > 3*time.Second { // Slack's budget
 				t.Errorf("the reply took %s", d)
 			}
 			waitFor(t, "the provider asked", func() bool { return p.times(czechReply) >= 1 })
