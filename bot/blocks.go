@@ -191,6 +191,8 @@ func (r *renderer) parts(parts []commands.Part, l *locales.Localizer) {
 			r.context(p, l)
 		case commands.Divider:
 			r.add(slack.NewDividerBlock())
+		case commands.Words:
+			r.words(p, l)
 		}
 	}
 }

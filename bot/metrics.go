@@ -35,6 +35,12 @@ type Metrics struct {
 	// Replays counts signed requests that came again and were not handled
 	// a second time.
 	Replays prometheus.Counter
+	// Translations counts the translation service's work by what
+	// ("requested": texts sent to the provider, "from_store": served from
+	// the store, "failed": texts whose request failed); TranslatedChars the
+	// characters sent. Zero while KLIMABOT_TRANSLATE is not set.
+	Translations    *prometheus.CounterVec
+	TranslatedChars prometheus.Counter
 }
 
 func newMetrics() *Metrics {
@@ -65,8 +71,17 @@ func newMetrics() *Metrics {
 			Name: "klimabot_replayed_requests_total",
 			Help: "Signed Slack requests received again and not handled a second time.",
 		}),
+		Translations: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "klimabot_translations_total",
+			Help: "Translations: texts requested from the provider, served from the store, failed.",
+		}, []string{"what"}),
+		TranslatedChars: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "klimabot_translation_characters_total",
+			Help: "Characters sent to the translation provider.",
+		}),
 	}
 	m.reg.MustRegister(m.Commands, m.CommandSeconds, m.SlackErrors, m.RemindersSent, m.Events, m.Replays,
+		m.Translations, m.TranslatedChars,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

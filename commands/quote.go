@@ -66,7 +66,7 @@ func (c *call) logQuote(code string, q Quote, addition string) (Reply, error) {
 	if e.Author.ID != e.Submitter.ID {
 		head = Msg("trust.announce_quote", Data{"Name": personName(e.Submitter), "Author": personName(e.Author), "Measure": title})
 	}
-	ann := []Part{Paragraph{Text: head}, Paragraph{Text: Raw(e.Text)}}
+	ann := []Part{Paragraph{Text: head}, c.words(e.Text, c.channelLangs())}
 	if e.Addition != "" {
 		ann = append(ann, Paragraph{Text: Msg("trust.addition", Data{"Name": personName(e.Submitter), "Text": Raw(e.Addition)})})
 	}

@@ -45,7 +45,11 @@ func (c *call) status() (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	parts := []Part{Header{Text: Raw(m.Code + " " + m.Title)}}
+	tr := c.measureTranslations(m)
+	parts := []Part{Header{Text: Raw(m.Code + " " + tr.text(m.Title))}}
+	if o, ok := tr.original(m.Title); ok {
+		parts = append(parts, Context{o})
+	}
 	var fields Fields
 	if m.Responsible != "" {
 		fields = append(fields, Field{Label: Msg("label.responsibility", nil), Value: Raw(m.Responsible)})
@@ -71,7 +75,7 @@ func (c *call) status() (Reply, error) {
 	done := 0
 	items := make([]Item, 0, len(m.Steps))
 	for _, st := range m.Steps {
-		it := Item{Mark: MarkOpen, Text: Raw(strconv.Itoa(st.Number) + ". " + st.Text)}
+		it := Item{Mark: MarkOpen, Text: Raw(strconv.Itoa(st.Number) + ". " + tr.text(st.Text))}
 		d, hasDue := stepDue[st.Number]
 		switch {
 		case st.Done:
@@ -88,6 +92,7 @@ func (c *call) status() (Reply, error) {
 		if !st.Done && hasDue && d.Due.Before(c.today()) {
 			it.Mark = MarkWarn
 		}
+		it.Sub = tr.sub(it.Sub, strconv.Itoa(st.Number)+". ", st.Text)
 		items = append(items, it)
 	}
 	if len(m.Steps) > 0 {
@@ -96,11 +101,16 @@ func (c *call) status() (Reply, error) {
 
 	dl := Msg("status.no_deadline", nil)
 	if len(open) > 0 {
-		dl = c.deadlineText(open[0])
+		next := open[0]
+		next.Text = tr.text(next.Text) // a step's implied deadline reads like the step
+		dl = c.deadlineText(next)
 	}
 	parts = append(parts, Fields{{Label: Msg("label.next_deadline", nil), Value: dl}})
 	if m.Status != "" {
-		parts = append(parts, Fields{{Label: Msg("label.status", nil), Value: Raw(m.Status)}})
+		parts = append(parts, Fields{{Label: Msg("label.status", nil), Value: Raw(tr.text(m.Status))}})
+		if o, ok := tr.original(m.Status); ok {
+			parts = append(parts, Context{o})
+		}
 	}
 
 	entries, err := c.s.Store.Entries(c.ctx, m.ID, entriesShown)
@@ -108,10 +118,11 @@ func (c *call) status() (Reply, error) {
 		return Reply{}, Internal("last entries", err)
 	}
 	log := List{Title: Msg("label.progress", nil)}
+	etr := c.entryTranslations(entries)
 	for _, e := range entries {
-		log.Items = append(log.Items, Item{Text: EntryWords(e), Sub: Msg("status.entry_meta", Data{
+		log.Items = append(log.Items, etr.entryItem(e, Item{Text: EntryWords(e), Sub: Msg("status.entry_meta", Data{
 			"Name": EntryByline(e), "Date": DateOf(e.CreatedAt.In(c.loc)),
-		})})
+		})}))
 	}
 	if len(entries) == 0 {
 		log.Items = append(log.Items, Item{Text: Msg("status.no_entries", Data{"Code": m.Code})})

@@ -102,7 +102,7 @@ func (c *call) addEntry(m *Measure, text string, src Source) (Reply, error) {
 		Parts: []Part{Paragraph{Text: Msg("log.saved", Data{"Code": m.Code})}, Context{Raw(e.Text)}},
 		Announce: c.announce(m,
 			Paragraph{Text: Msg("announce.log", Data{"Name": personName(c.req.User), "Measure": title})},
-			Paragraph{Text: Raw(e.Text)}),
+			c.words(e.Text, c.channelLangs())),
 	}, nil
 }
 
@@ -234,7 +234,7 @@ func (c *call) done() (Reply, error) {
 			ann = []Part{Paragraph{Text: Msg("announce.log", Data{"Name": personName(c.req.User), "Measure": Raw(m.Code + " " + m.Title)})}}
 		}
 		if note != nil {
-			ann = append(ann, Paragraph{Text: Raw(note.Text)})
+			ann = append(ann, c.words(note.Text, c.channelLangs()))
 		}
 		r.Announce = c.announce(m, append(ann, progress)...)
 	}

@@ -83,7 +83,17 @@ func (a *app) importData(ctx context.Context, name string, data []byte, opt impo
 	if err != nil {
 		return commands.ImportResult{}, err
 	}
-	return a.db.Import(ctx, name, ms)
+	res, err := a.db.Import(ctx, name, ms)
+	if err != nil {
+		return res, err
+	}
+	// people's translations (CSV title_cs …) win over machine ones
+	if ts := humanTranslations(ms, a.cfg.Language); len(ts) > 0 {
+		if err := a.db.SaveTranslations(ctx, ts); err != nil {
+			return res, fmt.Errorf("store the translations of %s: %w", name, err)
+		}
+	}
+	return res, nil
 }
 
 // restoreData reads a JSON export and restores it into the (empty) store

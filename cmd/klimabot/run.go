@@ -13,6 +13,7 @@ import (
 	"github.com/klimabot/klimabot/commands"
 	"github.com/klimabot/klimabot/commands/calendar"
 	"github.com/klimabot/klimabot/commands/export"
+	"github.com/klimabot/klimabot/commands/translate"
 	"github.com/klimabot/klimabot/locales"
 	"github.com/klimabot/klimabot/storage"
 )
@@ -91,6 +92,8 @@ type config struct {
 	Language string
 	TimeZone string
 	Admins   []string
+	// Translate is KLIMABOT_TRANSLATE and its settings (translate.go).
+	Translate translateConfig
 }
 
 // loadConfig reads the environment and validates it; a malformed setting
@@ -114,6 +117,10 @@ func loadConfig(getenv func(string) string) (config, error) {
 		if a = strings.TrimSpace(a); a != "" {
 			c.Admins = append(c.Admins, a)
 		}
+	}
+	var err error
+	if c.Translate, err = loadTranslateConfig(getenv); err != nil {
+		return c, err
 	}
 	return c, c.validate()
 }
@@ -160,6 +167,9 @@ type app struct {
 	// calendars makes the files and feeds of `calendar`; serve gives it
 	// KLIMABOT_PUBLIC_URL before the bot starts.
 	calendars *calendar.Maker
+	// translator translates partners' words (KLIMABOT_TRANSLATE); nil when
+	// not configured. serve runs its worker.
+	translator *translate.Service
 }
 
 // open opens the store (migrating it) and builds the command core, in the
@@ -190,7 +200,11 @@ func open(ctx context.Context, e env, cfg config, clock func() time.Time) (*app,
 		Reports:     export.Maker{Store: db, Bundle: bundle},
 		Calendars:   calendars,
 	}
-	return &app{db: db, bundle: bundle, svc: svc, cfg: cfg, calendars: calendars}, nil
+	a := &app{db: db, bundle: bundle, svc: svc, cfg: cfg, calendars: calendars}
+	if a.translator = cfg.Translate.service(db, clock, svc.Log); a.translator != nil {
+		a.translateWith(a.translator)
+	}
+	return a, nil
 }
 
 // Close closes the store last.
