@@ -203,6 +203,10 @@ func open(ctx context.Context, e env, cfg config, clock func() time.Time) (*app,
 	a := &app{db: db, bundle: bundle, svc: svc, cfg: cfg, calendars: calendars}
 	if a.translator = cfg.Translate.service(db, clock, svc.Log); a.translator != nil {
 		a.translateWith(a.translator)
+	} else {
+		// No provider: nothing is sent or queued, but the translations people
+		// gave at import (title_cs, Schritte (cs) …) are still shown.
+		a.translateWith(&translate.Service{Store: db, Offline: translate.Human, Detect: detectLanguage})
 	}
 	return a, nil
 }

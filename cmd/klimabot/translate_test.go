@@ -87,12 +87,19 @@ func TestImportHumanTranslations(t *testing.T) {
 	if strings.Contains(r.stdout, "strojový") {
 		t.Errorf("people's translation labelled as machine translation:\n%s", r.stdout)
 	}
-	// without KLIMABOT_TRANSLATE the German original is all there is
+	// Without KLIMABOT_TRANSLATE people's translations still show: the
+	// town gave them on purpose and nothing is sent anywhere for them.
 	delete(env, "KLIMABOT_TRANSLATE")
 	delete(env, "KLIMABOT_TRANSLATE_URL")
 	r = runCmd(t, env, "stav F.1\n", "console", "--lang", "cs")
-	if !strings.Contains(r.stdout, "F.1 Klimapartnerschaft aufbauen") || strings.Contains(r.stdout, "Originál") {
+	if !strings.Contains(r.stdout, "F.1 Budování klimatického partnerství") || !strings.Contains(r.stdout, "Originál: Klimapartnerschaft aufbauen") ||
+		strings.Contains(r.stdout, "strojový") {
 		t.Errorf("without a provider:\n%s", r.stdout)
+	}
+	// and a German reader sees the German original alone
+	r = runCmd(t, env, "status F.1\n", "console", "--lang", "de")
+	if !strings.Contains(r.stdout, "F.1 Klimapartnerschaft aufbauen") || strings.Contains(r.stdout, "Original") {
+		t.Errorf("German reader without a provider:\n%s", r.stdout)
 	}
 	mu.Lock()
 	defer mu.Unlock()
