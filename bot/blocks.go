@@ -28,6 +28,12 @@ const (
 	MaxFieldText = 2000
 	// MaxFields is the most fields of one section.
 	MaxFields = 10
+	// MaxShortField is the longest value (in characters, on one line) that
+	// still goes into a section's two-column fields: about what one
+	// half-width column holds on a desktop before it wraps. A longer value,
+	// such as a measure's "Aktueller Stand" paragraph or a deadline with its
+	// text, gets a full-width section of its own.
+	MaxShortField = 36
 	// MaxContextElements is the most elements of one context block.
 	MaxContextElements = 10
 	// MaxActionElements is the most elements of one actions block.
@@ -185,6 +191,8 @@ func (r *renderer) parts(parts []commands.Part, l *locales.Localizer) {
 			r.context(p, l)
 		case commands.Divider:
 			r.add(slack.NewDividerBlock())
+		case commands.Words:
+			r.words(p, l)
 		}
 	}
 }
@@ -207,8 +215,10 @@ func (r *renderer) section(s string, l *locales.Localizer) {
 	r.add(slack.NewSectionBlock(mrkdwnObject(cutHinted(s, MaxSectionText, l)), nil, nil))
 }
 
-// fields adds label/value sections of at most MaxFields fields; a field too
-// long for a field becomes a section of its own, in its place.
+// fields adds label/value sections of at most MaxFields fields for short
+// pairs; a field whose value is longer than MaxShortField or spans several
+// lines becomes a full-width section of its own, in its place, so that a
+// paragraph does not wrap in a half-width column.
 func (r *renderer) fields(fs commands.Fields, l *locales.Localizer) {
 	var group []*slack.TextBlockObject
 	flush := func() {
@@ -231,7 +241,7 @@ func (r *renderer) fields(fs commands.Fields, l *locales.Localizer) {
 		default:
 			s = bold(label) + "\n" + value
 		}
-		if utf8.RuneCountInString(s) > MaxFieldText {
+		if utf8.RuneCountInString(s) > MaxFieldText || !shortField(label, value) {
 			flush()
 			r.section(s, l)
 			continue
@@ -242,6 +252,12 @@ func (r *renderer) fields(fs commands.Fields, l *locales.Localizer) {
 		}
 	}
 	flush()
+}
+
+// shortField reports whether a label/value pair fits a half-width column.
+func shortField(label, value string) bool {
+	return !strings.Contains(value, "\n") && !strings.Contains(label, "\n") &&
+		utf8.RuneCountInString(value) <= MaxShortField && utf8.RuneCountInString(label) <= MaxShortField
 }
 
 // list adds the title in bold and one line per item; a list longer than a

@@ -65,8 +65,8 @@ func announcement() *commands.Announcement {
 	return &commands.Announcement{
 		ChannelID: "C123", Langs: []string{"de", "cs", "de"}, MeasureCode: "F.019",
 		Parts: []commands.Part{
-			commands.Paragraph{Text: commands.Msg("announce.done", commands.Data{
-				"Name": "Anna", "Measure": commands.Raw("F.019 Wärmeplanung"), "Steps": "5",
+			commands.Paragraph{Text: commands.Plural("announce.done", 1, commands.Data{
+				"Name": "Anna", "Measure": commands.Raw("F.019 Wärmeplanung"), "Steps": commands.StepList{5},
 			})},
 			commands.Paragraph{Text: commands.Raw("Beteiligung abgeschlossen <@U999> & dokumentiert")},
 			commands.Progress{Done: 5, Total: 6},
@@ -417,7 +417,7 @@ func TestAnnouncement(t *testing.T) {
 		t.Fatalf("got %d blocks: %s", len(blocks), marshal(t, blocks))
 	}
 	raw := string(marshal(t, blocks))
-	de, cs := strings.Index(raw, "hat bei"), strings.Index(raw, "splnil(a)")
+	de, cs := strings.Index(raw, "hat bei"), strings.Index(raw, "označil(a)")
 	if de < 0 || cs < 0 || de > cs {
 		t.Errorf("want German before Czech:\n%s", raw)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/klimabot/klimabot/commands"
+	"github.com/klimabot/klimabot/commands/translate"
 	"github.com/klimabot/klimabot/locales"
 )
 
@@ -84,6 +85,10 @@ type Config struct {
 	// ReplayLimit caps how many request signatures the bot remembers to
 	// answer replays (ReplayGuard); 0 means DefaultReplayLimit.
 	ReplayLimit int
+	// Translate is the translation service (KLIMABOT_TRANSLATE); New gives
+	// it the bot's metrics and lets it update messages when a translation
+	// arrives (bot/translate.go). nil: no translation.
+	Translate *translate.Service
 }
 
 // Store is what the bot needs from persistence besides the command core;
@@ -198,7 +203,7 @@ func New(cfg Config, svc *commands.Service, store Store, bundle *locales.Bundle)
 		opts = append(opts, slack.OptionAppLevelToken(cfg.AppToken))
 	}
 	bg, cancel := context.WithCancel(context.Background())
-	return &Bot{
+	b := &Bot{
 		cfg:             cfg,
 		svc:             svc,
 		store:           store,
@@ -213,7 +218,9 @@ func New(cfg Config, svc *commands.Service, store Store, bundle *locales.Bundle)
 		cancel:          cancel,
 		actions:         map[string]ActionFunc{},
 		localeFails:     map[string]time.Time{},
-	}, nil
+	}
+	b.hookTranslations()
+	return b, nil
 }
 
 // AuthError means Slack refused a token: the configuration is wrong, and

@@ -53,7 +53,7 @@ func (r *Reminders) clickedMessage(ctx context.Context, b *Bot, a Action, kinds 
 	}
 	if valid {
 		switch bm.Kind {
-		case commands.MessageNudge:
+		case commands.MessageNudge, commands.MessageCatchUp:
 			id, err := strconv.ParseInt(a.Value, 10, 64)
 			valid = err == nil && id == bm.MeasureID
 		default:
@@ -117,6 +117,9 @@ func (r *Reminders) rebuild(ctx context.Context, bm commands.BotMessage, ch comm
 	m, err := r.measureByID(ctx, commands.Reminder{MeasureID: bm.MeasureID})
 	if err != nil {
 		return nil, "", err
+	}
+	if bm.Kind == commands.MessageCatchUp {
+		return r.rebuildCatchUp(ctx, bm, ch, m)
 	}
 	actions, err := r.Store.ButtonActions(ctx, bm.ChannelID, bm.TS)
 	if err != nil {
@@ -243,7 +246,7 @@ func offerParts(code string, ds []commands.Deadline, today commands.Date) (parts
 		}
 		value := d.Key() + "|" + d.Due.String()
 		parts = append(parts,
-			commands.Context{commands.Msg("deadline.line", commands.Data{"Date": d.Due, "Text": commands.Raw(text), "Relative": commands.Relative(today.DaysUntil(d.Due))})},
+			commands.Context{commands.DueMsg("deadline.line", commands.Data{"Text": commands.Raw(text)}, today, d.Due)},
 			commands.Buttons{{ActionID: ActionDeadlineDone, Value: value, Label: commands.Msg("button.done", nil), Primary: true}})
 		ids = append(ids, "deadline:"+value)
 	}

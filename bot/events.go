@@ -210,9 +210,15 @@ func (b *Bot) handleThreadReply(ctx context.Context, e *slackevents.MessageEvent
 	ack := commands.Reply{Lang: r.Lang, Parts: []commands.Part{
 		commands.Paragraph{Text: commands.Msg("bot.thread_logged", commands.Data{"Code": code})},
 	}}
-	opts := append(b.replyOptions(ack), slack.MsgOptionTS(e.ThreadTimeStamp))
-	if _, err := b.PostMessage(ctx, e.Channel, opts...); err != nil {
+	// the reply's translation into the channel's other languages, beneath
+	// (bot/translate.go)
+	ackText, ackBlocks, words := MessageText(ack, b.bundle), MessageBlocks(ack, b.bundle), wordsOf(r.Announce)
+	ackBlocks = append(ackBlocks, threadTranslations(words, b.bundle)...)
+	if ts, err := b.PostMessage(ctx, e.Channel, slack.MsgOptionText(ackText, false),
+		slack.MsgOptionBlocks(ackBlocks...), slack.MsgOptionTS(e.ThreadTimeStamp)); err != nil {
 		b.log.Warn("thread reply not acknowledged", "channel", e.Channel, "err", err)
+	} else {
+		b.awaitTranslations(ctx, e.Channel, ts, ackText, ackBlocks, words)
 	}
 	b.mu.RLock()
 	hook := b.threadHook

@@ -20,7 +20,7 @@ const homeMeasures = 15
 func (b *Bot) publishHome(ctx context.Context, userID string) {
 	u, _ := b.user(ctx, userID, true)
 	lang := b.svc.Language(u, "", commands.Request{}, commands.Channel{})
-	blocks := Blocks(b.homeParts(ctx), b.bundle.For(lang))
+	blocks := Blocks(b.homeParts(ctx, lang), b.bundle.For(lang))
 	view := slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: blocks}}
 	_, err := withRetry(ctx, b, "views.publish", func(ctx context.Context) (*slack.ViewResponse, error) {
 		return b.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: userID, View: view})
@@ -30,8 +30,10 @@ func (b *Bot) publishHome(ctx context.Context, userID string) {
 	}
 }
 
-// homeParts are the App Home's contents as a transport-free reply.
-func (b *Bot) homeParts(ctx context.Context) []commands.Part {
+// homeParts are the App Home's contents as a transport-free reply, for a
+// reader of lang: measure titles in lang when a translation is stored, the
+// original beside the next deadline.
+func (b *Bot) homeParts(ctx context.Context, lang string) []commands.Part {
 	parts := []commands.Part{commands.Header{Text: commands.Msg("bot.home_title", nil)}}
 	sums, total, err := b.store.FollowedMeasures(ctx, homeMeasures)
 	if err != nil {
@@ -42,17 +44,26 @@ func (b *Bot) homeParts(ctx context.Context) []commands.Part {
 		return append(parts, commands.Paragraph{Text: commands.Msg("bot.home_empty", nil)})
 	}
 	today := commands.Today(b.now(), b.zone())
+	titles := b.titlesIn(ctx, sums, lang)
 	for _, s := range sums {
+		title, original := s.Title, commands.Text{}
+		if t, ok := titles[s.Title]; ok {
+			title, original = t.Text, originalLine(s.Title, t)
+		}
 		parts = append(parts,
-			commands.Paragraph{Text: commands.Msg("bot.home_measure", commands.Data{"Code": s.Code, "Title": s.Title})})
+			commands.Paragraph{Text: commands.Msg("bot.home_measure", commands.Data{"Code": s.Code, "Title": title})})
 		if s.StepsTotal > 0 {
 			parts = append(parts, commands.Progress{Done: s.StepsDone, Total: s.StepsTotal})
 		}
 		next := commands.Msg("status.no_deadline", nil)
 		if d := s.NextDeadline; d != nil {
-			next = commands.Msg("list.next", commands.Data{"Date": d.Due, "Relative": commands.Relative(today.DaysUntil(d.Due))})
+			next = commands.DueMsg("list.next", nil, today, d.Due)
 		}
-		parts = append(parts, commands.Context{next})
+		small := commands.Context{next}
+		if !original.IsZero() {
+			small = append(small, original)
+		}
+		parts = append(parts, small)
 	}
 	if more := total - len(sums); more > 0 {
 		parts = append(parts, commands.Context{commands.Msg("bot.home_more", commands.Data{"Count": more})})

@@ -40,6 +40,12 @@ type Metrics struct {
 	// "command", "thread_reply", "mention", "message". Each was answered
 	// with "not stored" (bot/guard.go).
 	NotStored *prometheus.CounterVec
+	// Translations counts the translation service's work by what
+	// ("requested": texts sent to the provider, "from_store": served from
+	// the store, "failed": texts whose request failed); TranslatedChars the
+	// characters sent. Zero while KLIMABOT_TRANSLATE is not set.
+	Translations    *prometheus.CounterVec
+	TranslatedChars prometheus.Counter
 }
 
 func newMetrics() *Metrics {
@@ -74,8 +80,17 @@ func newMetrics() *Metrics {
 			Name: "klimabot_not_stored_total",
 			Help: "Writes people sent that the database could not store (file lost, disk full, read-only), by kind.",
 		}, []string{"kind"}),
+		Translations: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "klimabot_translations_total",
+			Help: "Translations: texts requested from the provider, served from the store, failed.",
+		}, []string{"what"}),
+		TranslatedChars: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "klimabot_translation_characters_total",
+			Help: "Characters sent to the translation provider.",
+		}),
 	}
 	m.reg.MustRegister(m.Commands, m.CommandSeconds, m.SlackErrors, m.RemindersSent, m.Events, m.Replays, m.NotStored,
+		m.Translations, m.TranslatedChars,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

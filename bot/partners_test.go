@@ -102,7 +102,7 @@ func TestPartnerRepliesInTheirLanguage(t *testing.T) {
 		{"UEXTCS", "Jana Nováková", "CDECS", "cs", "Workshop s partnery proběhl minulý týden, zápis pošleme zítra.",
 			"Zapsáno jako průběh plnění k F.019.", "splněno 0 z 6 kroků"},
 		{"UEXTES", "Lucía Gómez", "CDEES", "es", "El taller con la ciudad socia se realizó la semana pasada.",
-			"Registrado como avance de F.019.", "0 de 6 pasos completados"},
+			"Registrado como avance en F.019.", "0 de 6 pasos completados"},
 	} {
 		t.Run(tt.lang, func(t *testing.T) {
 			h := newHarness(t)

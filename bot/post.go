@@ -217,9 +217,8 @@ func (b *Bot) announce(ctx context.Context, a *commands.Announcement) {
 	if a == nil || a.ChannelID == "" {
 		return
 	}
-	ts, err := b.PostMessage(ctx, a.ChannelID,
-		slack.MsgOptionText(AnnouncementText(a, b.bundle), false),
-		slack.MsgOptionBlocks(AnnouncementBlocks(a, b.bundle)...))
+	text, blocks := AnnouncementText(a, b.bundle), AnnouncementBlocks(a, b.bundle)
+	ts, err := b.PostMessage(ctx, a.ChannelID, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks...))
 	if err != nil {
 		b.log.Warn("announcement not posted", "channel", a.ChannelID, "measure", a.MeasureCode, "err", err)
 		return
@@ -227,4 +226,5 @@ func (b *Bot) announce(ctx context.Context, a *commands.Announcement) {
 	if err := b.store.RecordBotMessage(ctx, a.ChannelID, ts, a.MeasureID, "announce"); err != nil {
 		b.log.Error("announcement not recorded", "channel", a.ChannelID, "ts", ts, "measure", a.MeasureCode, "err", err)
 	}
+	b.awaitTranslations(ctx, a.ChannelID, ts, text, blocks, wordsOf(a))
 }

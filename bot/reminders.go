@@ -202,7 +202,7 @@ func (r *Reminders) Pass(ctx context.Context, ch commands.Channel) (posted int, 
 	if err != nil {
 		errs = append(errs, err)
 	}
-	for _, rem := range plan {
+	for _, rem := range r.withCatchUps(ctx, ch, plan, today) {
 		if err := r.send(ctx, ch, rem, today); err != nil {
 			errs = append(errs, err)
 			continue
@@ -298,23 +298,33 @@ func (r *Reminders) send(ctx context.Context, ch commands.Channel, rem commands.
 		return err
 	}
 	msg := r.message(ch, m, rem, today)
+	blocks, claimRows := msg.blocks, r.Store.ClaimReminder
+	var cu catchUpMessage
+	if rem.CatchUp {
+		cu = r.catchUpMessage(ch, m, len(rem.Items), itemsDeadlines(rem.Items), nil, today)
+		msg = reminderMessage{Announcement: cu.Announcement}
+		blocks, claimRows = cu.blocks, r.Store.ClaimCatchUp
+	}
 	if r.DryRun != nil {
 		fmt.Fprintf(r.DryRun, "→ #%s · %s\n", ch.ID, m.Code)
 		for _, l := range msg.Langs {
 			fmt.Fprint(r.DryRun, commands.PlainText(msg.Parts, r.Bundle.For(l)))
 		}
+		for i, d := range cu.open {
+			fmt.Fprintf(r.DryRun, "  [ ] %s — %s\n", stepLabel(d), cu.descs[i])
+		}
 		fmt.Fprint(r.DryRun, commands.PlainText([]commands.Part{msg.buttons}, r.Bundle.For(msg.Langs[0])), "\n")
 		return nil
 	}
 	claim := commands.Claim{ID: newClaimID(), ChannelID: ch.ID, MeasureID: m.ID, Rows: rows(rem), ClaimedAt: r.now()}
-	if err := r.Store.ClaimReminder(ctx, claim); err != nil {
+	if err := claimRows(ctx, claim); err != nil {
 		if commands.ErrorCode(err) == commands.ECONFLICT {
 			return nil // another pass posted it
 		}
 		return fmt.Errorf("claim reminder: %w", err)
 	}
 	ts, err := r.Post(ctx, ch.ID,
-		slack.MsgOptionBlocks(msg.blocks(r.Bundle)...),
+		slack.MsgOptionBlocks(blocks(r.Bundle)...),
 		slack.MsgOptionText(AnnouncementText(msg.Announcement, r.Bundle), false),
 		slack.MsgOptionMetadata(slack.SlackMetadata{EventType: ReminderEventType, EventPayload: map[string]any{
 			"claim": claim.ID, "measure": m.Code,
@@ -400,9 +410,7 @@ func (r *Reminders) message(ch commands.Channel, m *commands.Measure, rem comman
 		if d.Due.Before(today) {
 			mark = commands.MarkWarn
 		}
-		line := commands.Msg("deadline.line", commands.Data{
-			"Date": d.Due, "Text": commands.Raw(text), "Relative": commands.Relative(today.DaysUntil(d.Due)),
-		})
+		line := commands.DueMsg("deadline.line", commands.Data{"Text": commands.Raw(text)}, today, d.Due)
 		list.Items = append(list.Items, commands.Item{Mark: mark, Text: line})
 		if len(msg.lines) < maxButtonedItems {
 			value := d.Key() + "|" + d.Due.String()

@@ -23,6 +23,8 @@ func (b *Bot) AttachReminders(r *Reminders) {
 	b.HandleAction(ActionDeadlineDone, func(ctx context.Context, a Action) { r.onDeadlineButton(ctx, b, a, true) })
 	b.HandleAction(ActionDeadlinePostpone, func(ctx context.Context, a Action) { r.onDeadlineButton(ctx, b, a, false) })
 	b.HandleAction(ActionNoChange, func(ctx context.Context, a Action) { r.onNoChange(ctx, b, a) })
+	b.HandleAction(ActionCatchUpTick, func(ctx context.Context, a Action) { r.onCatchUpTick(ctx, b, a) })
+	b.HandleAction(ActionCatchUpConfirm, func(ctx context.Context, a Action) { r.onCatchUpConfirm(ctx, b, a) })
 	b.OnThreadReply(func(ctx context.Context, tr ThreadReply) { r.offerDone(ctx, b, tr) })
 }
 

@@ -70,9 +70,10 @@ func TestReminderButtons(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// steps 1-6 of testF019 are planned 2022-2025: overdue implied deadlines
-	// are in the message too
-	if n, err := r.RunOnce(ctx); err != nil || n != 1 {
+	// steps 1-6 of testF019 are planned 2022-2025: their overdue implied
+	// deadlines are the measure's catch-up (posted first), the two new
+	// deadlines the reminder with buttons (posted last)
+	if n, err := r.RunOnce(ctx); err != nil || n != 2 {
 		t.Fatalf("RunOnce = %d, %v", n, err)
 	}
 	posts := h.slack.callsOf("chat.postMessage")
@@ -120,7 +121,7 @@ func TestReminderButtons(t *testing.T) {
 		t.Fatal("postponed deadline gone")
 	}
 	mustContainAll(t, "postponed message", h.slack.callsOf("chat.update")[1].Form.Get("blocks"),
-		"Jana Nováková hat auf 03.04.2027 verschoben / Jana Nováková odložil(a) na 3. 4. 2027")
+		"Jana Nováková hat auf 03.04.2027 verschoben / Jana Nováková odložil(a) termín na 3. 4. 2027")
 
 	// the same postpone button again (an old message): nothing moves
 	deadlines := func() string {
@@ -265,6 +266,7 @@ func TestReminderThroughSlackErrors(t *testing.T) {
 	if _, err := h.db.AddDeadline(ctx, commands.Deadline{MeasureID: h.f019, Due: commands.NewDate(2027, 3, 25), Text: "Anruf"}); err != nil {
 		t.Fatal(err)
 	}
+	completeOldSteps(t, h) // one message: no catch-up
 	h.slack.failFirst("chat.postMessage", 429, 500)
 	if n, err := r.RunOnce(ctx); err != nil || n != 1 {
 		t.Fatalf("RunOnce = %d, %v", n, err)
@@ -281,5 +283,29 @@ func TestReminderThroughSlackErrors(t *testing.T) {
 	}
 	if _, ok, _ := h.db.MeasureForMessage(ctx, chanF019, h.lastTS()); !ok {
 		t.Error("the posted reminder is not recorded")
+	}
+}
+
+// completeOldSteps ticks off steps 1-6 of testF019 (planned 2022-2025), so
+// a pass posts no catch-up for them.
+func completeOldSteps(t *testing.T, h *harness) {
+	t.Helper()
+	if _, err := h.db.CompleteSteps(context.Background(), h.f019, []int{1, 2, 3, 4, 5, 6}, commands.Person{ID: "U0"}, time.Time{}, nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// catchUpPostedBefore records F.019's catch-up in its channel as posted long ago,
+// so a pass reminds its overdue steps as ordinary rows with buttons.
+func catchUpPostedBefore(t *testing.T, h *harness) {
+	t.Helper()
+	ctx := context.Background()
+	c := commands.Claim{ID: "old-catchup", ChannelID: chanF019, MeasureID: h.f019,
+		Rows: []commands.SentRow{{Key: "s0.0", Due: commands.NewDate(2020, 1, 1), Stage: 0}}}
+	if err := h.db.ClaimCatchUp(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.db.ConfirmReminder(ctx, c.ID, "1600000000.000001"); err != nil {
+		t.Fatal(err)
 	}
 }

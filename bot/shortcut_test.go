@@ -169,7 +169,7 @@ func TestLogAsProgressErrors(t *testing.T) {
 		{"channel does not follow", "UCS", meta(chanOther, "Text"), "F.019", "", blockMeasure, "Zde nemůžete"},
 		{"no text, no addition", "U2", meta(chanF019, ""), "F.019", "  ", blockText, "Es fehlt der Text."},
 		{"unknown code", "UES", meta(chanF019, "Texto"), "F.91", "", blockMeasure, "F.019"},
-		{"addition too long", "U2", meta(chanF019, "Text"), "F.019", strings.Repeat("x", commands.MaxTextLen+1), blockText, "2901"},
+		{"addition too long", "U2", meta(chanF019, "Text"), "F.019", strings.Repeat("x", commands.MaxTextLen+1), blockText, "2.901"},
 		{"broken metadata", "U2", "{", "F.019", "text", blockText, "Fehler"},
 	}
 	for _, tt := range tests {

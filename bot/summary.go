@@ -38,7 +38,7 @@ func summary(parts []commands.Part, l *locales.Localizer) string {
 		}
 		for _, next := range parts[i+1:] {
 			switch next.(type) {
-			case commands.Paragraph, commands.Progress:
+			case commands.Paragraph, commands.Progress, commands.Words:
 			default:
 				if header {
 					continue
@@ -62,6 +62,8 @@ func partSummary(p commands.Part, l *locales.Localizer) string {
 		return plainLine(p.Text, l)
 	case commands.Paragraph:
 		return plainLine(p.Text, l)
+	case commands.Words:
+		return plainLine(commands.Raw(p.Text), l)
 	case commands.Fields:
 		for _, f := range p {
 			label, value := plainLine(f.Label, l), plainLine(f.Value, l)

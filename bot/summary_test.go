@@ -102,6 +102,7 @@ func TestPostedTextsAreOneLine(t *testing.T) {
 	if _, err := h.db.AddDeadline(context.Background(), commands.Deadline{MeasureID: h.f019, Due: commands.NewDate(2027, 3, 25), Text: "Anruf"}); err != nil {
 		t.Fatal(err)
 	}
+	completeOldSteps(t, h)
 	if _, err := r.RunOnce(context.Background()); err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ const (
 	MessageReminder  = "reminder"   // a deadline reminder: done and postpone per deadline
 	MessageNudge     = "nudge"      // a stale measure's "still on track?": no change
 	MessageDoneOffer = "done_offer" // done buttons offered in a reminder's thread
+	MessageCatchUp   = "catchup"    // the first reminder of a long-overdue measure: checkboxes to tick done steps
 )
 
 // Button actions recorded on a message row (ButtonAction.Action); done is

@@ -10,8 +10,10 @@ import (
 )
 
 var (
-	isoDate     = regexp.MustCompile(`^(\d{4})-(\d{1,2})-(\d{1,2})$`)
-	numericDate = regexp.MustCompile(`^(\d{1,2})\s*[./]\s*(\d{1,2})\s*[./]\s*(\d{4})$`)
+	isoDate = regexp.MustCompile(`^(\d{4})-(\d{1,2})-(\d{1,2})$`)
+	// numericDate: day, month and year with dots, slashes or hyphens, the
+	// year in four digits or two (31.03.27, 31/3/27, 31-03-2027).
+	numericDate = regexp.MustCompile(`^(\d{1,2})\s*([./-])\s*(\d{1,2})\s*([./-])\s*(\d{4}|\d{2})$`)
 	// writtenDate: "31. März 2027", "31. března 2027", "31 de marzo de 2027",
 	// "31 March 2027".
 	writtenDate = regexp.MustCompile(`^(\d{1,2})\.?\s+(?:de\s+)?(\pL+)\.?\s+(?:de\s+|del\s+)?(\d{4})$`)
@@ -21,7 +23,8 @@ var (
 const maxDateWords = 5
 
 // ParseDate reads a date as people write it in the four languages:
-// 2027-03-31, 31.03.2027, 31.3.2027, 31. 3. 2027, 31/03/2027, 31. März 2027,
+// 2027-03-31, 31.03.2027, 31.3.2027, 31. 3. 2027, 31/03/2027, 31-03-2027,
+// with a two-digit year 31.03.27 or 31/3/27 (20xx), 31. März 2027,
 // 31. března 2027, 31 de marzo de 2027. An impossible date (32.13.2027) or any
 // other form is an EINVALID error whose hint lists the accepted forms.
 func ParseDate(s string) (Date, error) {
@@ -62,8 +65,11 @@ func parseDate(s string) (Date, bool, error) {
 	var m time.Month
 	if g := isoDate.FindStringSubmatch(s); g != nil {
 		y, m, d = atoi(g[1]), time.Month(atoi(g[2])), atoi(g[3])
-	} else if g := numericDate.FindStringSubmatch(s); g != nil {
-		d, m, y = atoi(g[1]), time.Month(atoi(g[2])), atoi(g[3])
+	} else if g := numericDate.FindStringSubmatch(s); g != nil && g[2] == g[4] {
+		d, m, y = atoi(g[1]), time.Month(atoi(g[3])), atoi(g[5])
+		if len(g[5]) == 2 {
+			y += 2000 // deadlines lie ahead: "27" is 2027
+		}
 	} else if g := writtenDate.FindStringSubmatch(s); g != nil {
 		month, ok := locales.MonthByName(g[2])
 		if !ok {

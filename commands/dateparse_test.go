@@ -8,6 +8,8 @@ func TestParseDate(t *testing.T) {
 		"2027-03-31", "31.03.2027", "31.3.2027", "31. 3. 2027", "31/03/2027", "31/3/2027",
 		"31. März 2027", "31. Maerz 2027", "31. marz 2027", "31. března 2027", "31. brezna 2027",
 		"31. březen 2027", "31 de marzo de 2027", "31 marzo 2027", "31 March 2027", "  31.03.2027 ",
+		// issue 15 item 7: two-digit years and hyphens
+		"31.03.27", "31/3/27", "31-03-2027", "31-3-27", "31. 3. 27",
 	} {
 		got, err := ParseDate(s)
 		if err != nil || got != want {
@@ -21,8 +23,8 @@ func TestParseDate(t *testing.T) {
 
 func TestParseDateRefuses(t *testing.T) {
 	for _, s := range []string{
-		"32.13.2027", "31.04.2027", "29.02.2027", "2027-02-30", "0.1.2027", "31.03.27",
-		"morgen", "", "31. Brumaire 2027", "31-03-2027", "2027/03/31", "1e3.1.2027",
+		"32.13.2027", "31.04.2027", "29.02.2027", "2027-02-30", "0.1.2027", "31.03.2",
+		"morgen", "", "31. Brumaire 2027", "31-03/2027", "31.03.027", "2027/03/31", "1e3.1.2027",
 	} {
 		_, err := ParseDate(s)
 		if ErrorCode(err) != EINVALID {

@@ -10,6 +10,9 @@ import (
 // DefaultDeadlineDays is how far ahead `deadlines` looks without an argument.
 const DefaultDeadlineDays = 30
 
+// maxDeadlineDays is the farthest `deadlines DAYS` looks ahead: ten years.
+const maxDeadlineDays = 3660
+
 // deadlinesShown caps one `deadlines` answer (Slack: 50 blocks).
 const deadlinesShown = 40
 
@@ -35,13 +38,18 @@ func (c *call) deadlines() (Reply, error) {
 		q.Until = today.AddDays(DefaultDeadlineDays)
 	case isAll(arg):
 		title, empty = Msg("deadlines.title_all", nil), Msg("deadlines.none_all", nil)
-	case isDigits(arg):
+	case isDigits(strings.TrimLeft(arg, "+-−")):
+		// "-5" is a number of days too, only not a usable one: say so
+		// rather than look for a measure "-5".
 		days, err := strconv.Atoi(arg)
-		if err != nil || days < 0 || days > 3660 {
-			return Reply{}, c.usageError(Msg("error.bad_days", Data{"Days": arg}))
+		if err != nil || days < 0 || days > maxDeadlineDays {
+			return Reply{}, c.usageError(Msg("error.bad_days", Data{"Days": arg, "Min": 0, "Max": Number(maxDeadlineDays)}))
 		}
 		q.Until = today.AddDays(days)
 		title, empty = Plural("deadlines.title", days, nil), Plural("deadlines.none", days, nil)
+		if days == 0 {
+			title, empty = Msg("deadlines.title_today", nil), Msg("deadlines.none_today", nil)
+		}
 	default:
 		m, err := c.measure(arg)
 		if err != nil {
@@ -104,8 +112,14 @@ func (c *call) deadline() (Reply, error) {
 		return Reply{}, storeErr("add deadline", err)
 	}
 	d.MeasureCode = m.Code
-	return Reply{Parts: []Part{
+	parts := []Part{
 		Paragraph{Text: Msg("deadline.saved", Data{"Code": m.Code})},
 		Context{c.deadlineText(d)},
-	}}, nil
+	}
+	if due.Before(c.today()) {
+		// accepted (a plan is often entered late), but a typo in the year
+		// should not go unnoticed
+		parts = append(parts, Paragraph{Text: Msg("deadline.in_past", Data{"Date": due})})
+	}
+	return Reply{Parts: parts}, nil
 }

@@ -27,9 +27,22 @@ type Measure struct {
 	// "Was wir bieten", a CSV's unknown columns (as notes), in source order.
 	Sections []Section
 	Steps    []Step
-	Source   string // file the measure was last imported from
+	// Translated holds translations people gave at import (CSV columns
+	// title_cs, steps_cs, status_es … or Titel (cs) …), by language; they
+	// win over machine translations. Not stored with the measure: the
+	// import writes them as translations (commands/translate).
+	Translated map[string]MeasureTexts `json:",omitempty"`
+	Source     string                  // file the measure was last imported from
 	// UpdatedAt is when the sheet fields were last changed by an import.
 	UpdatedAt time.Time
+}
+
+// MeasureTexts are a measure's title, step texts (in step order) and status
+// text in one language; "" where none was given.
+type MeasureTexts struct {
+	Title  string   `json:",omitempty"`
+	Steps  []string `json:",omitempty"`
+	Status string   `json:",omitempty"`
 }
 
 // Section is a named block of text kept from a source document.

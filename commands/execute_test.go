@@ -256,22 +256,29 @@ func TestBadInputStoresNothing(t *testing.T) {
 		{"eintragen F.019", commands.EINVALID, []string{"Es fehlt der Text."}},
 		{"eintragen", commands.EINVALID, []string{"Bitte geben Sie den Code einer Maßnahme an.", "/klima eintragen CODE TEXT"}},
 		{"eintragen F.018 Text", commands.ENOTFOUND, []string{"Meinten Sie: F.019?"}},
-		{"eintragen F.019 " + strings.Repeat("x", commands.MaxTextLen+1), commands.EINVALID, []string{"höchstens 2900 Zeichen"}},
+		{"eintragen F.019 " + strings.Repeat("x", commands.MaxTextLen+1), commands.EINVALID, []string{"bitte kürzen Sie ihn auf höchstens 2.900 Zeichen."}},
 		{"erledigt F.019 7", commands.ENOTFOUND, []string{"F.019 hat keinen Schritt 7 (Schritte 1 bis 6). Nichts wurde gespeichert."}},
 		{"erledigt F.019 4,7 mit Notiz", commands.ENOTFOUND, []string{"keinen Schritt 7"}},
-		{"erledigt F.019 drei", commands.EINVALID, []string{"„drei“ sind keine Schrittnummern"}},
-		{"erledigt F.019 5-3", commands.EINVALID, []string{"keine Schrittnummern"}},
+		{"erledigt F.019 drei", commands.EINVALID, []string{"„drei“ kann ich nicht als Schrittnummern lesen."}},
+		{"erledigt F.019 5-3", commands.EINVALID, []string{"nicht als Schrittnummern lesen"}},
 		{"erledigt F.019", commands.EINVALID, []string{"Es fehlen die Nummern der Schritte."}},
-		{"sprache klingonisch", commands.EINVALID, []string{"„klingonisch“ ist keine der Sprachen de, cs, es, en."}},
+		{"sprache klingonisch", commands.EINVALID, []string{"„klingonisch“ ist keine der unterstützten Sprachen (de, cs, es, en)."}},
 		{"kanal timezone Mars/Olympus", commands.EINVALID, []string{"„Mars/Olympus“ ist keine Zeitzone.", "Europe/Berlin"}},
 		{"kanal schedule 0 9 * *", commands.EINVALID, []string{"ist kein gültiger Zeitplan", "fünf Felder"}},
 		{"kanal schedule @daily", commands.EINVALID, []string{"ist kein gültiger Zeitplan"}},
-		{"kanal languages de,fr", commands.EINVALID, []string{"„fr“ ist keine der Sprachen"}},
+		{"kanal languages de,fr", commands.EINVALID, []string{"„fr“ ist keine der unterstützten Sprachen"}},
 		{"kanal farbe blau", commands.EINVALID, []string{"Die Kanaleinstellung „farbe“ gibt es nicht."}},
 		{"kanal timezone", commands.EINVALID, []string{"Für „timezone“ fehlt der Wert."}},
 		{"folgen F.999", commands.ENOTFOUND, []string{"gibt es nicht"}},
-		{"fristen 99999", commands.EINVALID, []string{"keine Zahl von Tagen"}},
+		{"fristen 99999", commands.EINVALID, []string{"„99999“ ist keine gültige Anzahl von Tagen (0 bis 3.660)."}},
+		// issue 15 items 6 and 7: the real bounds, and "-5" is a number of days, not a code
+		{"fristen -5", commands.EINVALID, []string{"„-5“ ist keine gültige Anzahl von Tagen (0 bis 3.660)."}},
+		{"kanal stale 0", commands.EINVALID, []string{"„0“ ist keine gültige Anzahl von Tagen (1 bis 3.650)."}},
+		{"kanal nachfragen 3651", commands.EINVALID, []string{"(1 bis 3.650)"}},
+		{"kanal zeitzone", commands.EINVALID, []string{"Für „zeitzone“ fehlt der Wert."}},
 		{"stauts F.019", commands.EINVALID, []string{"Den Befehl „stauts“ kenne ich nicht.", "/klima status CODE"}},
+		// last: a Czech word makes the admin's inferred language Czech
+		{"kanál časové pásmo", commands.EINVALID, []string{"U „časové pásmo“ chybí hodnota."}},
 	}
 	before := f.snapshot()
 	for _, tt := range tests {
@@ -411,7 +418,7 @@ func TestWrites(t *testing.T) {
 		t.Fatalf("hotovo: %s", r.Text(f.b))
 	}
 	got := r.Text(f.b)
-	for _, w := range []string{"F.019: krok 4, 5 označen jako splněný.", "F.019: krok 3 už byl splněn.", "splněno 5 z 6 kroků"} {
+	for _, w := range []string{"F.019: kroky 4 a 5 označeny jako splněné.", "F.019: krok 3 už byl splněn.", "splněno 5 z 6 kroků"} {
 		if !strings.Contains(got, w) {
 			t.Errorf("hotovo answer lacks %q:\n%s", w, got)
 		}
@@ -467,8 +474,8 @@ func TestDeadlinesWindow(t *testing.T) {
 	}
 	def := lines("fristen")
 	want := []string{
-		"[!] F.019 · 31.12.2024 · 5. Bilateraler Austausch und Besprechung der weiteren Vorgehensweise (seit 690 Tagen überfällig)",
-		"[!] F.019 · 31.12.2025 · 6. Erarbeitung eines ersten kleinen gemeinsamen Projektes (seit 325 Tagen überfällig)",
+		"[!] F.019 · überfällig seit 31.12.2024 · 5. Bilateraler Austausch und Besprechung der weiteren Vorgehensweise",
+		"[!] F.019 · überfällig seit 31.12.2025 · 6. Erarbeitung eines ersten kleinen gemeinsamen Projektes",
 		"[ ] F.019 · 23.11.2026 · Besuch der Delegation vorbereiten (fällig in 2 Tagen)",
 		"[ ] F.019 · 26.11.2026 · Bericht an den Umweltausschuss (fällig in 5 Tagen)",
 		"[ ] F.019 · 13.12.2026 · Projektideen sammeln (fällig in 22 Tagen)",

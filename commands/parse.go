@@ -180,23 +180,84 @@ var slackEntities = strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">")
 // "/klima" is optional, an empty line means help. An unknown subcommand word
 // gives an EINVALID *Error (Execute answers it with the short help).
 func Parse(text string) (Command, error) {
-	text = strings.TrimSpace(CleanText(slackEntities.Replace(text)))
-	if f := strings.Fields(text); len(f) > 0 && strings.EqualFold(f[0], "/klima") {
-		text = strings.TrimSpace(text[len(f[0]):])
+	// Invisible characters before the command (a zero-width space or a
+	// byte order mark pasted along) are dropped; the rest stays as typed.
+	text = strings.TrimSpace(strings.TrimLeftFunc(CleanText(slackEntities.Replace(text)), isBlank))
+	if f := strings.Fields(text); len(f) > 0 {
+		if w := stripInvisible(f[0]); strings.EqualFold(w, "/klima") || strings.EqualFold(w, "klima") {
+			// "klima status F.019" as typed in the console or pasted without
+			// the slash means "/klima status F.019".
+			text = strings.TrimSpace(strings.TrimLeftFunc(text[len(f[0]):], isBlank))
+		}
 	}
 	fields := strings.Fields(text)
 	if len(fields) == 0 {
 		return Command{Name: CmdHelp}, nil
 	}
+	if p, ok := matchPhrase(fields); ok {
+		cmd := Command{Name: p.name, Word: strings.Join(fields[:len(p.words)], " "), Lang: p.lang,
+			Args: fields[len(p.words):]}
+		cmd.Rest = Command{Rest: text}.RestAfter(len(p.words))
+		return cmd, nil
+	}
 	word := fields[0]
-	name, langs, ok := lookupWord(word)
+	name, langs, ok := lookupWord(stripInvisible(word))
 	if !ok {
 		return unknownWord(word)
 	}
-	rest := strings.TrimSpace(text[strings.Index(text, word)+len(word):])
-	return Command{Name: name, Word: word, Lang: nonEnglish(langs), English: slices.Contains(langs, "en"),
+	rest := strings.TrimSpace(text[len(word):])
+	return Command{Name: name, Word: stripInvisible(word), Lang: nonEnglish(langs), English: slices.Contains(langs, "en"),
 		Args: fields[1:], Rest: rest}, nil
 }
+
+// phrase is a subcommand said in several words: Spanish "dejar de seguir"
+// (GLOSSARY), "no seguir".
+type phrase struct {
+	words      []string // folded
+	name, lang string
+}
+
+var phrases = []phrase{
+	{[]string{"dejar", "de", "seguir"}, CmdUnfollow, "es"},
+	{[]string{"no", "seguir"}, CmdUnfollow, "es"},
+}
+
+// matchPhrase finds the phrase the first fields spell, if any.
+func matchPhrase(fields []string) (phrase, bool) {
+	for _, p := range phrases {
+		if len(fields) < len(p.words) {
+			continue
+		}
+		ok := true
+		for i, w := range p.words {
+			if locales.Fold(stripInvisible(fields[i])) != w {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return p, true
+		}
+	}
+	return phrase{}, false
+}
+
+// invisible are characters that show as nothing but come along when text
+// is pasted or typed on some keyboards: zero-width space, word joiner,
+// byte order mark, soft hyphen, left-to-right and right-to-left marks.
+// A command word must match though one of them sticks to it. Zero-width
+// (non-)joiners stay: emoji and some scripts need them.
+var invisible = strings.NewReplacer("\u200b", "", "\u2060", "", "\ufeff", "", "\u00ad", "", "\u200e", "", "\u200f", "", "\u180e", "")
+
+func stripInvisible(s string) string {
+	if !strings.ContainsAny(s, "\u200b\u2060\ufeff\u00ad\u200e\u200f\u180e") {
+		return s
+	}
+	return invisible.Replace(s)
+}
+
+// isBlank is white space or an invisible format character.
+func isBlank(r rune) bool { return unicode.IsSpace(r) || unicode.Is(unicode.Cf, r) }
 
 // nonEnglish returns the one language of langs when it is not English.
 func nonEnglish(langs []string) string {

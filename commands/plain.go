@@ -56,6 +56,14 @@ func PlainText(parts []Part, l *locales.Localizer) string {
 			for _, t := range p {
 				b.WriteString("  " + t.Render(l) + "\n")
 			}
+		case Words:
+			b.WriteString(p.Text + "\n")
+			if t, ok := p.Translation(l.Lang()); ok {
+				if t.Machine {
+					b.WriteString("  (" + Msg("translate.machine", nil).Render(l) + ") ")
+				}
+				b.WriteString(indent(t.Text, "  ") + "\n")
+			}
 		case Divider:
 			b.WriteString("----\n")
 		case File:

@@ -50,7 +50,7 @@ func (c *call) logQuote(code string, q Quote, addition string) (Reply, error) {
 	}
 	for _, t := range []string{text, addition} {
 		if l := utf8.RuneCountInString(t); l > MaxTextLen {
-			return Reply{}, &Error{Code: EINVALID, Msg: Msg("error.too_long", Data{"Length": l, "Max": MaxTextLen})}
+			return Reply{}, &Error{Code: EINVALID, Msg: Msg("error.too_long", Data{"Length": Number(l), "Max": Number(MaxTextLen)})}
 		}
 	}
 	e := Entry{MeasureID: m.ID, Source: SourceShortcut, ChannelID: c.req.ChannelID, MessageTS: q.MessageTS,
@@ -66,7 +66,7 @@ func (c *call) logQuote(code string, q Quote, addition string) (Reply, error) {
 	if e.Author.ID != e.Submitter.ID {
 		head = Msg("trust.announce_quote", Data{"Name": personName(e.Submitter), "Author": personName(e.Author), "Measure": title})
 	}
-	ann := []Part{Paragraph{Text: head}, Paragraph{Text: Raw(e.Text)}}
+	ann := []Part{Paragraph{Text: head}, c.words(e.Text, c.channelLangs())}
 	if e.Addition != "" {
 		ann = append(ann, Paragraph{Text: Msg("trust.addition", Data{"Name": personName(e.Submitter), "Text": Raw(e.Addition)})})
 	}

@@ -8,8 +8,10 @@ import (
 )
 
 // Stage is how far a deadline is from its due day when a reminder goes out:
-// 14, 7, 3 and 1 days before, 0 on the day, then -7, -14, … once a week while
-// it is overdue. A later stage has a smaller number.
+// 14, 7, 3 and 1 days before, 0 on the day, then -7, -14, -21 and -28 days
+// overdue, then every 30 days (-58, -88, …) while it is still open (SPEC
+// "Reminders"): an old plan is not a weekly wall of warnings. A later stage
+// has a smaller number.
 type Stage int
 
 // NoStage means no reminder has been sent yet for a deadline's due day.
@@ -45,8 +47,22 @@ func StageAt(days int) (Stage, bool) {
 	case days >= 0:
 		return Stage(days), true // 1 or 0
 	}
-	return Stage(-7 * (-days / 7)), true // on the day until a week has passed
+	overdue := -days
+	switch {
+	case overdue < 7:
+		return 0, true // on the day until a week has passed
+	case overdue < weeklyOverdueUntil:
+		return Stage(-7 * (overdue / 7)), true
+	}
+	return Stage(-(weeklyOverdueUntil + monthlyOverdue*((overdue-weeklyOverdueUntil)/monthlyOverdue))), true
 }
+
+// Overdue deadlines are reminded weekly until weeklyOverdueUntil days
+// overdue (that stage included), then every monthlyOverdue days.
+const (
+	weeklyOverdueUntil = 28
+	monthlyOverdue     = 30
+)
 
 // Decide says whether a deadline due on day due needs a reminder on day
 // today, given the latest stage already sent for that due day (NoStage if
@@ -74,6 +90,9 @@ type Reminder struct {
 	MeasureID   int64
 	MeasureCode string
 	Items       []ReminderItem
+	// CatchUp marks a measure's catch-up message: its overdue steps as
+	// checkboxes to tick in one go (bot.Reminders posts it).
+	CatchUp bool
 }
 
 // SentKey identifies what was sent for a deadline and due day.
@@ -161,6 +180,11 @@ type ReminderStore interface {
 	// ConfirmReminder stores the posted message's ts for a claim and records
 	// the message so replies in its thread find the measure.
 	ConfirmReminder(ctx context.Context, claimID, ts string) error
+	// ClaimCatchUp is ClaimReminder for a measure's catch-up message, which
+	// it also marks as posted in the channel (BotMessage kind
+	// MessageCatchUp); CatchUpPosted tells whether one was.
+	ClaimCatchUp(ctx context.Context, c Claim) error
+	CatchUpPosted(ctx context.Context, channelID string, measureID int64) (bool, error)
 	// ReleaseReminder forgets an unconfirmed claim, so the next pass tries
 	// again.
 	ReleaseReminder(ctx context.Context, claimID string) error

@@ -13,7 +13,7 @@ func TestStageAt(t *testing.T) {
 	}{
 		{30, NoStage, false}, {15, NoStage, false}, {14, 14, true}, {8, 14, true},
 		{7, 7, true}, {4, 7, true}, {3, 3, true}, {2, 3, true}, {1, 1, true}, {0, 0, true},
-		{-1, 0, true}, {-6, 0, true}, {-7, -7, true}, {-13, -7, true}, {-14, -14, true}, {-100, -98, true},
+		{-1, 0, true}, {-6, 0, true}, {-7, -7, true}, {-13, -7, true}, {-14, -14, true}, {-27, -21, true}, {-28, -28, true}, {-57, -28, true}, {-58, -58, true}, {-100, -88, true}, {-1432, -1408, true},
 	}
 	for _, tt := range tests {
 		got, ok := StageAt(tt.days)
@@ -97,7 +97,7 @@ func TestDecide(t *testing.T) {
 		{"implied 31 December deadline across the year", "Europe/Berlin", Date{2026, 12, 31}, []step{
 			{"2026-12-17 09:00", 14, true},
 			{"2027-01-07 09:00", -7, true},
-			{"2027-12-31 09:00", -364, true},
+			{"2027-12-31 09:00", -358, true}, // 28 + 11·30 days overdue
 		}},
 	}
 	for _, tt := range tests {

@@ -90,6 +90,10 @@ func renderValue(v any, l *locales.Localizer, esc func(string) string) any {
 		return l.LongDate(v.Year, v.Month, v.Day)
 	case Relative:
 		return l.Relative(int(v))
+	case StepList:
+		return JoinSteps(l, v)
+	case Number:
+		return FormatNumber(l, int(v))
 	case Text:
 		return v.RenderEscaped(l, esc)
 	case []Text:

@@ -29,6 +29,9 @@ type Service struct {
 	// Calendars makes the files and links of `calendar`; nil answers it
 	// with a localized "not available here".
 	Calendars Calendars
+	// Translations gives the stored translations of people's words; nil
+	// when no provider is configured (see translation.go).
+	Translations Translations
 }
 
 // Request is one command as someone typed it.

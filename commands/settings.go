@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/robfig/cron/v3"
 
@@ -50,7 +51,7 @@ func (c *call) language() (Reply, error) {
 		}}, nil
 	}
 	c.lang = l // the answer already speaks the new language
-	return Reply{Parts: []Part{Paragraph{Text: Msg("lang.set", Data{"Lang": Msg("language.name."+l, nil)})}}}, nil
+	return Reply{Parts: []Part{Paragraph{Text: Msg("lang.set", Data{"Lang": Msg("language.name."+l, nil), "Adverb": Msg("language.adverb."+l, nil)})}}}, nil
 }
 
 // languageSource says which rule decided the caller's language, and from
@@ -78,7 +79,100 @@ var channelSettings = map[string]string{
 	"zona": "timezone", "zonahoraria": "timezone",
 	"schedule": "schedule", "zeitplan": "schedule", "plan": "schedule", "rozvrh": "schedule",
 	"horario": "schedule", "calendario": "schedule",
-	"stale": "stale", "nachfragen": "stale", "dotaz": "stale", "consulta": "stale",
+	"stale": "stale", "nachfragen": "stale", "nachfrage": "stale", "dotaz": "stale", "consulta": "stale",
+}
+
+// channelSettingPhrases are the settings named in two words: "zona
+// horaria America/Lima", "časové pásmo Europe/Prague", "time zone …"
+// (folded).
+var channelSettingPhrases = map[string]string{
+	"zona horaria": "timezone", "huso horario": "timezone", "casove pasmo": "timezone", "time zone": "timezone",
+	"casovy plan": "schedule",
+}
+
+// settingKey reads the setting word(s) of `channel KEY VALUE`; n is the
+// number of words it took.
+func settingKey(args []string) (key string, n int, ok bool) {
+	if len(args) >= 2 {
+		if k, ok := channelSettingPhrases[locales.Fold(args[0]+" "+args[1])]; ok {
+			return k, 2, true
+		}
+	}
+	if len(args) >= 1 {
+		if k, ok := channelSettings[locales.Fold(args[0])]; ok {
+			return k, 1, true
+		}
+	}
+	return "", 1, false
+}
+
+// minStaleDays and maxStaleDays bound a channel's days without progress
+// before a nudge.
+const (
+	minStaleDays = 1
+	maxStaleDays = 3650
+)
+
+// LoadZone finds the IANA time zone a person typed, in any case:
+// "america/lima" is "America/Lima", "europe/prague" "Europe/Prague",
+// "utc" "UTC". It returns the zone's proper name.
+func LoadZone(typed string) (string, bool) {
+	if typed == "" || strings.EqualFold(typed, "local") {
+		return "", false
+	}
+	try := func(name string) bool {
+		_, err := time.LoadLocation(name)
+		return err == nil
+	}
+	for _, name := range []string{typed, zoneCase(typed), strings.ToUpper(typed), etcCase(typed)} {
+		if name != "" && try(name) {
+			return name, true
+		}
+	}
+	return "", false
+}
+
+// zoneParticles stay lower case inside zone names: "America/Port_of_Spain",
+// "Africa/Dar_es_Salaam", "America/Port-au-Prince".
+var zoneParticles = map[string]bool{"of": true, "es": true, "au": true, "de": true, "del": true}
+
+// zoneCase writes a zone name the way the IANA database does: each word
+// capitalised, particles lower case.
+func zoneCase(s string) string {
+	var b strings.Builder
+	word := 0
+	start := 0
+	flush := func(end int) {
+		w := strings.ToLower(s[start:end])
+		if w != "" && (word == 0 || !zoneParticles[w]) {
+			r := []rune(w)
+			r[0] = unicode.ToUpper(r[0])
+			w = string(r)
+		}
+		b.WriteString(w)
+		word++
+	}
+	for i, r := range s {
+		if r == '/' || r == '_' || r == '-' {
+			flush(i)
+			b.WriteRune(r)
+			start = i + 1
+			if r == '/' {
+				word = 0
+			}
+		}
+	}
+	flush(len(s))
+	return b.String()
+}
+
+// etcCase writes "etc/gmt+5" as "Etc/GMT+5".
+func etcCase(s string) string {
+	area, rest, ok := strings.Cut(s, "/")
+	if !ok || !strings.EqualFold(area, "etc") {
+		return ""
+	}
+	return "Etc/" + strings.ToUpper(rest)
 }
 
 // scheduleParser accepts exactly the 5-field cron of SPEC, no descriptors.
@@ -98,13 +192,14 @@ func (c *call) channelCmd() (Reply, error) {
 	if len(c.cmd.Args) == 0 {
 		return c.channelShow(), nil
 	}
-	key, ok := channelSettings[locales.Fold(c.cmd.Arg(0))]
-	value := c.cmd.RestAfter(1)
+	key, n, ok := settingKey(c.cmd.Args)
+	value := c.cmd.RestAfter(n)
+	word := strings.Join(c.cmd.Args[:min(n, len(c.cmd.Args))], " ")
 	if !ok {
 		return Reply{}, c.usageError(Msg("error.channel_setting", Data{"Word": c.cmd.Arg(0)}))
 	}
 	if value == "" {
-		return Reply{}, c.usageError(Msg("error.missing_value", Data{"Word": c.cmd.Arg(0)}))
+		return Reply{}, c.usageError(Msg("error.missing_value", Data{"Word": word}))
 	}
 	ch := c.channel
 	ch.ID = c.req.ChannelID
@@ -122,10 +217,11 @@ func (c *call) channelCmd() (Reply, error) {
 		}
 		ch.Languages = langs
 	case "timezone":
-		if _, err := time.LoadLocation(value); err != nil || value == "Local" || value == "" {
+		zone, ok := LoadZone(value)
+		if !ok {
 			return Reply{}, &Error{Code: EINVALID, Msg: Msg("error.bad_timezone", Data{"Zone": value}), Hint: ptr(Msg("hint.timezone", nil))}
 		}
-		ch.TimeZone = value
+		ch.TimeZone = zone
 	case "schedule":
 		if err := ValidateSchedule(value); err != nil {
 			return Reply{}, &Error{Code: EINVALID, Msg: Msg("error.bad_schedule", Data{"Schedule": value}), Hint: ptr(Msg("hint.schedule", nil)), Err: err}
@@ -133,8 +229,8 @@ func (c *call) channelCmd() (Reply, error) {
 		ch.Schedule = value
 	case "stale":
 		n, err := strconv.Atoi(value)
-		if err != nil || n < 1 || n > 3650 {
-			return Reply{}, c.usageError(Msg("error.bad_days", Data{"Days": value}))
+		if err != nil || n < minStaleDays || n > maxStaleDays {
+			return Reply{}, c.usageError(Msg("error.bad_days", Data{"Days": value, "Min": minStaleDays, "Max": Number(maxStaleDays)}))
 		}
 		ch.StaleDays = n
 	}
@@ -143,7 +239,8 @@ func (c *call) channelCmd() (Reply, error) {
 	}
 	c.channel = ch
 	r := c.channelShow()
-	r.Parts = append([]Part{Paragraph{Text: Msg("channel.saved", nil)}}, r.Parts...)
+	// a success shows the settings, not the usage line as after an error
+	r.Parts = append([]Part{Paragraph{Text: Msg("channel.saved", nil)}}, r.Parts[:len(r.Parts)-1]...)
 	return r, nil
 }
 
@@ -153,6 +250,7 @@ func ptr[T any](v T) *T { return &v }
 func (c *call) channelShow() Reply {
 	ch := c.channel
 	langs := Msg("channel.no_languages", Data{"Lang": Msg("language.name."+c.channelLangs()[0], nil)})
+	langLabel := Plural("label.languages", max(1, len(ch.Languages)), nil)
 	if len(ch.Languages) > 0 {
 		names := make([]Text, len(ch.Languages))
 		for i, l := range ch.Languages {
@@ -170,10 +268,10 @@ func (c *call) channelShow() Reply {
 	return Reply{Parts: []Part{
 		Header{Text: Msg("channel.title", nil)},
 		Fields{
-			{Label: Msg("label.language", nil), Value: langs},
+			{Label: langLabel, Value: langs},
 			{Label: Msg("channel.timezone", nil), Value: Raw(ch.TimeZone)},
 			{Label: Msg("channel.schedule", nil), Value: Raw(ch.Schedule)},
-			{Label: Msg("channel.stale", nil), Value: Raw(strconv.Itoa(ch.StaleDays))},
+			{Label: Msg("channel.stale", nil), Value: Plural("channel.stale_value", ch.StaleDays, nil)},
 			{Label: Msg("channel.follows", nil), Value: follows},
 		},
 		Context{Msg("usage.channel", nil)},

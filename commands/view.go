@@ -45,7 +45,11 @@ func (c *call) status() (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	parts := []Part{Header{Text: Raw(m.Code + " " + m.Title)}}
+	tr := c.measureTranslations(m)
+	parts := []Part{Header{Text: Raw(m.Code + " " + tr.text(m.Title))}}
+	if o, ok := tr.original(m.Title); ok {
+		parts = append(parts, Context{o})
+	}
 	var fields Fields
 	if m.Responsible != "" {
 		fields = append(fields, Field{Label: Msg("label.responsibility", nil), Value: Raw(m.Responsible)})
@@ -71,7 +75,7 @@ func (c *call) status() (Reply, error) {
 	done := 0
 	items := make([]Item, 0, len(m.Steps))
 	for _, st := range m.Steps {
-		it := Item{Mark: MarkOpen, Text: Raw(strconv.Itoa(st.Number) + ". " + st.Text)}
+		it := Item{Mark: MarkOpen, Text: Raw(strconv.Itoa(st.Number) + ". " + tr.text(st.Text))}
 		d, hasDue := stepDue[st.Number]
 		switch {
 		case st.Done:
@@ -79,7 +83,7 @@ func (c *call) status() (Reply, error) {
 			it.Mark = MarkDone
 			it.Sub = Msg("status.step_done", Data{"Date": DateOf(st.DoneAt.In(c.loc)), "Name": personName(st.DoneBy)})
 		case hasDue && !d.Implied:
-			it.Sub = Msg("status.step_deadline", Data{"Date": d.Due, "Relative": Relative(c.today().DaysUntil(d.Due))})
+			it.Sub = DueMsg("status.step_deadline", nil, c.today(), d.Due)
 		case !st.PlannedDate.IsZero():
 			it.Sub = Msg("status.step_planned", Data{"When": st.PlannedDate})
 		case st.PlannedYear > 0:
@@ -88,6 +92,7 @@ func (c *call) status() (Reply, error) {
 		if !st.Done && hasDue && d.Due.Before(c.today()) {
 			it.Mark = MarkWarn
 		}
+		it.Sub = tr.sub(it.Sub, strconv.Itoa(st.Number)+". ", st.Text)
 		items = append(items, it)
 	}
 	if len(m.Steps) > 0 {
@@ -96,11 +101,16 @@ func (c *call) status() (Reply, error) {
 
 	dl := Msg("status.no_deadline", nil)
 	if len(open) > 0 {
-		dl = c.deadlineText(open[0])
+		next := open[0]
+		next.Text = tr.text(next.Text) // a step's implied deadline reads like the step
+		dl = c.deadlineText(next)
 	}
 	parts = append(parts, Fields{{Label: Msg("label.next_deadline", nil), Value: dl}})
 	if m.Status != "" {
-		parts = append(parts, Fields{{Label: Msg("label.status", nil), Value: Raw(m.Status)}})
+		parts = append(parts, Fields{{Label: Msg("label.status", nil), Value: Raw(tr.text(m.Status))}})
+		if o, ok := tr.original(m.Status); ok {
+			parts = append(parts, Context{o})
+		}
 	}
 
 	entries, err := c.s.Store.Entries(c.ctx, m.ID, entriesShown)
@@ -108,10 +118,11 @@ func (c *call) status() (Reply, error) {
 		return Reply{}, Internal("last entries", err)
 	}
 	log := List{Title: Msg("label.progress", nil)}
+	etr := c.entryTranslations(entries)
 	for _, e := range entries {
-		log.Items = append(log.Items, Item{Text: EntryWords(e), Sub: Msg("status.entry_meta", Data{
+		log.Items = append(log.Items, etr.entryItem(e, Item{Text: EntryWords(e), Sub: Msg("status.entry_meta", Data{
 			"Name": EntryByline(e), "Date": DateOf(e.CreatedAt.In(c.loc)),
-		})})
+		})}))
 	}
 	if len(entries) == 0 {
 		log.Items = append(log.Items, Item{Text: Msg("status.no_entries", Data{"Code": m.Code})})
@@ -126,11 +137,7 @@ func (c *call) deadlineText(d Deadline) Text {
 	if d.Step > 0 && d.Implied {
 		text = strconv.Itoa(d.Step) + ". " + d.Text
 	}
-	return Msg("deadline.line", Data{
-		"Date":     d.Due,
-		"Text":     Raw(shorten(text, 120)),
-		"Relative": Relative(c.today().DaysUntil(d.Due)),
-	})
+	return DueMsg("deadline.line", Data{"Text": Raw(shorten(text, 120))}, c.today(), d.Due)
 }
 
 // list answers `list [TEXT]`: the measures, each with its steps done and next
@@ -157,7 +164,7 @@ func (c *call) list() (Reply, error) {
 		steps := Plural("steps.done", m.StepsTotal, Data{"Done": m.StepsDone})
 		next := Msg("status.no_deadline", nil)
 		if m.NextDeadline != nil {
-			next = Msg("list.next", Data{"Date": m.NextDeadline.Due, "Relative": Relative(c.today().DaysUntil(m.NextDeadline.Due))})
+			next = DueMsg("list.next", nil, c.today(), m.NextDeadline.Due)
 		}
 		mark := MarkOpen
 		switch {

@@ -49,7 +49,7 @@ func (c *call) text(n int) (string, error) {
 		return "", c.usageError(Msg("error.missing_text", nil))
 	}
 	if l := utf8.RuneCountInString(t); l > MaxTextLen {
-		return "", &Error{Code: EINVALID, Msg: Msg("error.too_long", Data{"Length": l, "Max": MaxTextLen})}
+		return "", &Error{Code: EINVALID, Msg: Msg("error.too_long", Data{"Length": Number(l), "Max": Number(MaxTextLen)})}
 	}
 	return t, nil
 }
@@ -102,7 +102,7 @@ func (c *call) addEntry(m *Measure, text string, src Source) (Reply, error) {
 		Parts: []Part{Paragraph{Text: Msg("log.saved", Data{"Code": m.Code})}, Context{Raw(e.Text)}},
 		Announce: c.announce(m,
 			Paragraph{Text: Msg("announce.log", Data{"Name": personName(c.req.User), "Measure": title})},
-			Paragraph{Text: Raw(e.Text)}),
+			c.words(e.Text, c.channelLangs())),
 	}, nil
 }
 
@@ -139,14 +139,14 @@ func (c *call) logText(code, text string, src Source) (Reply, error) {
 		return Reply{}, c.usageError(Msg("error.missing_text", nil))
 	}
 	if l := utf8.RuneCountInString(text); l > MaxTextLen {
-		return Reply{}, &Error{Code: EINVALID, Msg: Msg("error.too_long", Data{"Length": l, "Max": MaxTextLen})}
+		return Reply{}, &Error{Code: EINVALID, Msg: Msg("error.too_long", Data{"Length": Number(l), "Max": Number(MaxTextLen)})}
 	}
 	return c.addEntry(m, text, src)
 }
 
-// parseSteps reads "5", "3,4", "1-4", "1-3,6" (also "3 & 4", "3+4").
+// parseSteps reads "5", "3,4", "1-4", "1–4", "1-3,6" (also "3 & 4", "3+4").
 func parseSteps(s string) ([]int, bool) {
-	s = strings.NewReplacer("&", ",", "+", ",", ";", ",", " ", "").Replace(s)
+	s = strings.NewReplacer("&", ",", "+", ",", ";", ",", " ", "", "–", "-", "—", "-").Replace(s)
 	seen := map[int]bool{}
 	var out []int
 	for _, part := range strings.Split(s, ",") {
@@ -175,14 +175,6 @@ func parseSteps(s string) ([]int, bool) {
 	return out, len(out) > 0
 }
 
-func joinInts(ns []int) string {
-	s := make([]string, len(ns))
-	for i, n := range ns {
-		s[i] = strconv.Itoa(n)
-	}
-	return strings.Join(s, ", ")
-}
-
 // done answers `done CODE STEPS [TEXT]`: ticks off steps, logs the note.
 func (c *call) done() (Reply, error) {
 	m, err := c.measure(c.cmd.Arg(0))
@@ -195,13 +187,20 @@ func (c *call) done() (Reply, error) {
 	if c.cmd.Arg(1) == "" {
 		return Reply{}, c.usageError(Msg("error.missing_steps", nil))
 	}
-	steps, ok := parseSteps(c.cmd.Arg(1))
+	steps, n, ok, guess, ambiguous := parseStepArgs(c.cmd.Args[1:])
 	if !ok {
 		return Reply{}, c.usageError(Msg("error.bad_steps", Data{"Steps": c.cmd.Arg(1)}))
 	}
+	if ambiguous {
+		// "5 oder 6", "5 und 6a": ask rather than tick one step and
+		// announce the rest to the partner as a progress entry.
+		return Reply{}, &Error{Code: EINVALID,
+			Msg:  Msg("error.steps_ambiguous", Data{"Rest": c.cmd.RestAfter(1)}),
+			Hint: ptr(Plural("hint.steps_meant", len(guess), Data{"Steps": StepList(guess), "Code": m.Code}))}
+	}
 	var note *Entry
-	if c.cmd.RestAfter(2) != "" {
-		text, err := c.text(2)
+	if c.cmd.RestAfter(1+n) != "" {
+		text, err := c.text(1 + n)
 		if err != nil {
 			return Reply{}, err
 		}
@@ -220,22 +219,22 @@ func (c *call) done() (Reply, error) {
 	progress := Progress{Done: doneCount, Total: len(m.Steps)}
 	var parts []Part
 	if len(newly) > 0 {
-		parts = append(parts, Paragraph{Text: Msg("done.saved", Data{"Code": m.Code, "Steps": joinInts(newly)})})
+		parts = append(parts, Paragraph{Text: Plural("done.saved", len(newly), Data{"Code": m.Code, "Steps": StepList(newly)})})
 	}
 	if already := without(steps, newly); len(already) > 0 {
-		parts = append(parts, Paragraph{Text: Msg("done.already", Data{"Code": m.Code, "Steps": joinInts(already)})})
+		parts = append(parts, Paragraph{Text: Plural("done.already", len(already), Data{"Code": m.Code, "Steps": StepList(already)})})
 	}
 	parts = append(parts, progress)
 	r := Reply{Parts: parts}
 	if len(newly) > 0 || note != nil {
-		ann := []Part{Paragraph{Text: Msg("announce.done", Data{
-			"Name": personName(c.req.User), "Measure": Raw(m.Code + " " + m.Title), "Steps": joinInts(newly),
+		ann := []Part{Paragraph{Text: Plural("announce.done", len(newly), Data{
+			"Name": personName(c.req.User), "Measure": Raw(m.Code + " " + m.Title), "Steps": StepList(newly),
 		})}}
 		if len(newly) == 0 {
 			ann = []Part{Paragraph{Text: Msg("announce.log", Data{"Name": personName(c.req.User), "Measure": Raw(m.Code + " " + m.Title)})}}
 		}
 		if note != nil {
-			ann = append(ann, Paragraph{Text: Raw(note.Text)})
+			ann = append(ann, c.words(note.Text, c.channelLangs()))
 		}
 		r.Announce = c.announce(m, append(ann, progress)...)
 	}

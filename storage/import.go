@@ -13,7 +13,8 @@ import (
 // A measure whose code key is new is created. An existing one gets its sheet
 // fields, its sections (replaced as a whole), its step texts and its planned
 // periods from the file; progress entries, done states and deadlines are
-// never touched. A step missing from the file is removed unless it is done
+// never touched. New steps (all steps of a new measure) are written done
+// when the file marks them done, as klimabot's own sheet export does. A step missing from the file is removed unless it is done
 // or a deadline is tied to it. A measure whose sheet is unchanged is
 // reported Same and not written at all (its updated_at and source stay), so
 // importing a file twice is a no-op.
@@ -197,10 +198,17 @@ func insertSections(ctx context.Context, tx querier, measureID int64, secs []com
 	return nil
 }
 
-// insertStep writes a new, open step.
+// insertStep writes a new step: open, or done when the file says so (a
+// sheet exported by klimabot names its done steps and their days).
 func insertStep(ctx context.Context, tx querier, measureID int64, s commands.Step) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO steps (measure_id, number, text, planned_year, planned_date)
-		VALUES (?, ?, ?, ?, ?)`, measureID, s.Number, s.Text, nullInt(s.PlannedYear), formatDate(s.PlannedDate))
+	var doneAt any
+	if s.Done && !s.DoneAt.IsZero() {
+		doneAt = formatTime(s.DoneAt)
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO steps (measure_id, number, text, planned_year, planned_date,
+		done_at, done_by_id, done_by_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		measureID, s.Number, s.Text, nullInt(s.PlannedYear), formatDate(s.PlannedDate),
+		doneAt, s.DoneBy.ID, s.DoneBy.Name)
 	if err != nil {
 		return fmt.Errorf("insert step %d: %w", s.Number, err)
 	}

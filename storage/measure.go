@@ -3,11 +3,15 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"strings"
 
+	"modernc.org/sqlite"
+
 	"github.com/klimabot/klimabot/commands"
+	"github.com/klimabot/klimabot/locales"
 )
 
 // measureColumns are the sheet fields of measures, in the order scanMeasure
@@ -19,9 +23,35 @@ const measureColumns = `code, title, responsible, target_group, objective, descr
 // never matches across two of them.
 const searchSep = "\x1f"
 
-// fold lower-cases s for case-insensitive matching. Unlike SQLite's lower(),
-// which folds only ASCII, it folds all of Unicode: "NOVÉ" matches "nové".
-func fold(s string) string { return strings.ToLower(s) }
+// fold is how a filter and the search column are compared: lower case and
+// without diacritics (locales.Fold), so that "seznam nove" finds
+// "Nové Město" and "NOVE" does too. Unlike SQLite's lower(), which folds
+// only ASCII, it folds all of Unicode.
+func fold(s string) string { return locales.Fold(s) }
+
+func init() {
+	// klimabot_fold is fold in SQL, for refoldSearch.
+	sqlite.MustRegisterDeterministicScalarFunction("klimabot_fold", 1,
+		func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+			switch v := args[0].(type) {
+			case string:
+				return fold(v), nil
+			case []byte:
+				return fold(string(v)), nil
+			}
+			return "", nil
+		})
+}
+
+// refoldSearch brings the search column of measures stored by an older
+// version (lower-cased only, "nové") to the folded form ("nove"). It is
+// idempotent and writes nothing once every row is folded.
+func refoldSearch(ctx context.Context, w *sql.DB) error {
+	if _, err := w.ExecContext(ctx, "UPDATE measures SET search = klimabot_fold(search) WHERE search <> klimabot_fold(search)"); err != nil {
+		return fmt.Errorf("fold search column: %w", err)
+	}
+	return nil
+}
 
 // searchText is the stored search column of a measure.
 func searchText(m *commands.Measure) string {

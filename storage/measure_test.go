@@ -200,6 +200,10 @@ func TestListMeasures(t *testing.T) {
 		"nové":               {"F.019"},
 		"NOVÉ":               {"F.019"},
 		"MĚSTO":              {"F.019"},
+		"nove":               {"F.019"}, // without diacritics (issue 15 item 4)
+		"NOVE MESTO":         {"F.019"},
+		"mesto nad metuji":   {"F.019"},
+		"fur verkehr":        {"B.1"},
 		"für verkehr":        {"B.1"},
 		"f.0":                {"F.019"},
 		"skew":               {"A.2"},

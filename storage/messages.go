@@ -23,16 +23,17 @@ func (db *DB) BotMessage(ctx context.Context, channelID, ts string) (commands.Bo
 		return m, false, nil // pending claims have ts ''
 	}
 	err := db.read(ctx, func(tx querier) error {
-		rows, err := tx.QueryContext(ctx, `SELECT deadline_key, due, stage, measure_id, sent_at FROM sent_reminders
+		rows, err := tx.QueryContext(ctx, `SELECT deadline_key, due, stage, measure_id, sent_at, claim FROM sent_reminders
 			WHERE channel_id = ? AND ts = ? ORDER BY rowid`, channelID, ts)
 		if err != nil {
 			return fmt.Errorf("select reminder rows: %w", err)
 		}
 		defer rows.Close()
+		var claim string
 		for rows.Next() {
 			var key, due, stage string
 			var sent sql.NullString
-			if err := rows.Scan(&key, &due, &stage, &m.MeasureID, &sent); err != nil {
+			if err := rows.Scan(&key, &due, &stage, &m.MeasureID, &sent, &claim); err != nil {
 				return fmt.Errorf("scan reminder row: %w", err)
 			}
 			r, err := sentRow(key, due, stage)
@@ -52,7 +53,7 @@ func (db *DB) BotMessage(ctx context.Context, channelID, ts string) (commands.Bo
 			if len(m.Rows) == 1 && strings.HasPrefix(m.Rows[0].Key, "n") {
 				m.Kind = commands.MessageNudge
 			}
-			return nil
+			return markCatchUp(ctx, tx, &m, claim)
 		}
 		var created sql.NullString
 		err = tx.QueryRowContext(ctx, `SELECT measure_id, kind, lang, created_at FROM bot_messages

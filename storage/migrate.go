@@ -112,5 +112,7 @@ func (db *DB) migrate(ctx context.Context) error {
 			return err
 		}
 	}
-	return nil
+	// not a schema change: rows that older versions wrote get the search
+	// column in today's folded form (measure.go)
+	return refoldSearch(ctx, db.writer)
 }

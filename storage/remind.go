@@ -89,23 +89,26 @@ func (db *DB) ClaimReminder(ctx context.Context, c commands.Claim) error {
 	if at.IsZero() {
 		at = db.Now()
 	}
-	return db.write(ctx, func(tx querier) error {
-		for _, r := range c.Rows {
-			res, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO sent_reminders
-				(deadline_key, due, stage, channel_id, measure_id, ts, sent_at, claim) VALUES (?, ?, ?, ?, ?, '', ?, ?)`,
-				r.Key, r.Due.String(), r.Stage.String(), c.ChannelID, c.MeasureID, formatTime(at), c.ID)
-			if err != nil {
-				return fmt.Errorf("insert sent reminder: %w", err)
-			}
-			if n, err := res.RowsAffected(); err != nil {
-				return fmt.Errorf("insert sent reminder: %w", err)
-			} else if n == 0 {
-				return &commands.Error{Code: commands.ECONFLICT, Msg: commands.Raw("reminder already recorded"),
-					Err: fmt.Errorf("%s@%s stage %s in %s", r.Key, r.Due, r.Stage, c.ChannelID)}
-			}
+	return db.write(ctx, func(tx querier) error { return claimTx(ctx, tx, c, at) })
+}
+
+// claimTx records the rows of claim c in tx (ClaimReminder, ClaimCatchUp).
+func claimTx(ctx context.Context, tx querier, c commands.Claim, at time.Time) error {
+	for _, r := range c.Rows {
+		res, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO sent_reminders
+			(deadline_key, due, stage, channel_id, measure_id, ts, sent_at, claim) VALUES (?, ?, ?, ?, ?, '', ?, ?)`,
+			r.Key, r.Due.String(), r.Stage.String(), c.ChannelID, c.MeasureID, formatTime(at), c.ID)
+		if err != nil {
+			return fmt.Errorf("insert sent reminder: %w", err)
 		}
-		return nil
-	})
+		if n, err := res.RowsAffected(); err != nil {
+			return fmt.Errorf("insert sent reminder: %w", err)
+		} else if n == 0 {
+			return &commands.Error{Code: commands.ECONFLICT, Msg: commands.Raw("reminder already recorded"),
+				Err: fmt.Errorf("%s@%s stage %s in %s", r.Key, r.Due, r.Stage, c.ChannelID)}
+		}
+	}
+	return nil
 }
 
 // ConfirmReminder stores the ts of a posted reminder and records the message

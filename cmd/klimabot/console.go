@@ -91,6 +91,14 @@ func newConsoleOptions(e env, user, channel, lang string) (consoleOptions, error
 // answer as text. It acts as an admin: whoever holds the database file holds
 // the data.
 func (a *app) console(ctx context.Context, e env, opt consoleOptions) error {
+	if a.translator != nil {
+		// translations asked for here are filled in while the console runs
+		// (and by serve later): the next answer shows them
+		wctx, stop := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() { a.translator.Run(wctx); close(done) }()
+		defer func() { stop(); <-done }()
+	}
 	interactive := isTerminal(e.stdin)
 	in := bufio.NewScanner(e.stdin)
 	in.Buffer(make([]byte, 0, 64*1024), 1<<20)

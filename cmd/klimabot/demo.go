@@ -11,6 +11,7 @@ import (
 
 	"github.com/klimabot/klimabot/commands"
 	"github.com/klimabot/klimabot/commands/importer"
+	"github.com/klimabot/klimabot/commands/translate"
 )
 
 // seeds are the two source documents the demo starts from: measure sheet
@@ -28,6 +29,7 @@ func runDemo(ctx context.Context, e env, args []string) error {
 	db := fs.String("db", "", "keep the demo database in this file (default: a temporary file, removed at exit)")
 	lang := fs.String("lang", "", "answer in this language: de, cs, es or en")
 	external := fs.Bool("external", false, "act as Jana Nováková of the partner town, a member of another workspace")
+	files := fs.String("files", "", "save reports and timelines of answers into this directory")
 	if err := parseFlags(fs, args, &cfg); err != nil {
 		return err
 	}
@@ -48,6 +50,10 @@ func runDemo(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if fs.NArg() > 0 {
+		return usageErr("demo: unexpected argument %q", fs.Arg(0))
+	}
+	opt.files = *files
 	if *external {
 		opt.user, opt.external = demoPartner, true
 	} else {
@@ -60,6 +66,10 @@ func runDemo(ctx context.Context, e env, args []string) error {
 	defer a.Close()
 	if err := a.loadDemo(ctx, time.Now()); err != nil {
 		return fmt.Errorf("demo: %w", err)
+	}
+	if a.translator == nil {
+		// the demo has no provider: it shows its sample translations
+		a.translateWith(&translate.Service{Store: a.db, Offline: demoTranslations, Detect: detectLanguage})
 	}
 	l := a.bundle.For(cfg.Language)
 	if opt.lang != "" {
@@ -158,5 +168,41 @@ func (a *app) loadDemo(ctx context.Context, now time.Time) error {
 	if err := a.db.SaveChannel(ctx, ch); err != nil {
 		return fmt.Errorf("demo channel: %w", err)
 	}
-	return nil
+	return a.loadDemoTranslations(ctx, f019)
+}
+
+// demoTranslations is the provider name of the demo's sample translations:
+// a real provider never reads them.
+const demoTranslations = "sample"
+
+// loadDemoTranslations stores what a translation provider would have made
+// of the demo's texts, so that the demo shows translated entries and steps
+// without one. They are marked as samples in the store (provider "sample")
+// and in their text.
+func (a *app) loadDemoTranslations(ctx context.Context, f019 *commands.Measure) error {
+	var ts []translate.Stored
+	add := func(orig, source, target, text string) {
+		mark := map[string]string{"de": " (Beispielübersetzung)", "cs": " (ukázkový překlad)"}[target]
+		ts = append(ts, translate.Stored{Fingerprint: translate.Fingerprint(orig), Source: source, Target: target,
+			Provider: demoTranslations, Text: text + mark})
+	}
+	add("Delegace projekt interně projednala; otázky a kontaktní osoby zašleme do konce měsíce.", "cs", "de",
+		"Die Delegation hat das Projekt intern besprochen; Fragen und Ansprechpersonen schicken wir bis Monatsende.")
+	add("Präsentation mit den Best-Practice-Beispielen übersetzt und an Nové Město nad Metují versendet.", "de", "cs",
+		"Prezentace s příklady dobré praxe byla přeložena a odeslána do Nového Města nad Metují.")
+	add(f019.Title, "de", "cs", "Komunální klimatické partnerství s Novým Městem nad Metují")
+	steps := []string{
+		"Analýza klimatických paralel a srovnání výzev Hildenu a Nového Města nad Metují",
+		"Prezentace výsledků analýzy a možných výhod klimatického partnerství",
+		"Zaslání projektového návrhu partnerskému městu",
+		"Osobní setkání s delegací z Nového Města nad Metují a představení příkladů dobré praxe v Hildenu",
+		"Bilaterální výměna a projednání dalšího postupu",
+		"Příprava prvního malého společného projektu",
+	}
+	for i, st := range f019.Steps {
+		if i < len(steps) {
+			add(st.Text, "de", "cs", steps[i])
+		}
+	}
+	return a.db.SaveTranslations(ctx, ts)
 }

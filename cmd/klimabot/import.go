@@ -45,7 +45,7 @@ func runImport(ctx context.Context, e env, args []string) error {
 	for _, path := range fs.Args() {
 		data, err := os.ReadFile(path)
 		if err != nil {
-			fmt.Fprintln(e.stderr, l.Msg("cli.import_unreadable", map[string]any{"File": path, "Err": err.Error()}))
+			fmt.Fprintln(e.stderr, l.Msg("files.import_unreadable", map[string]any{"File": path, "Err": err.Error()}))
 			failed++
 			continue
 		}
@@ -66,6 +66,9 @@ func runImport(ctx context.Context, e env, args []string) error {
 			continue
 		}
 		reportImport(e, l, path, res)
+		if err := a.reportPastSteps(ctx, e, l, res); err != nil {
+			return err
+		}
 	}
 	if failed > 0 {
 		return errReported
@@ -80,7 +83,17 @@ func (a *app) importData(ctx context.Context, name string, data []byte, opt impo
 	if err != nil {
 		return commands.ImportResult{}, err
 	}
-	return a.db.Import(ctx, name, ms)
+	res, err := a.db.Import(ctx, name, ms)
+	if err != nil {
+		return res, err
+	}
+	// people's translations (CSV title_cs …) win over machine ones
+	if ts := humanTranslations(ms, a.cfg.Language); len(ts) > 0 {
+		if err := a.db.SaveTranslations(ctx, ts); err != nil {
+			return res, fmt.Errorf("store the translations of %s: %w", name, err)
+		}
+	}
+	return res, nil
 }
 
 // restoreData reads a JSON export and restores it into the (empty) store
@@ -109,15 +122,49 @@ func reportImport(e env, l *locales.Localizer, path string, res commands.ImportR
 }
 
 // describeImportError localizes a parse or store error: the file, the line
-// and what was expected.
+// and what was expected, each said once. A parse error's message names the
+// file (and line) itself; it gets the path as given on the command line.
 func describeImportError(l *locales.Localizer, path string, err error) string {
 	var pe *importer.ParseError
 	if errors.As(err, &pe) {
-		return l.Msg("cli.import_failed_line", map[string]any{"File": path, "Line": pe.Line, "Reason": pe.Msg.Render(l)})
+		msg := pe.Msg
+		msg.Data = commands.Data{}
+		for k, v := range pe.Msg.Data {
+			msg.Data[k] = v
+		}
+		msg.Data["File"] = path
+		return msg.Render(l) + " " + l.Msg("files.import_nothing_stored", nil)
 	}
 	var ce *commands.Error
 	if errors.As(err, &ce) && ce.Code != commands.EINTERNAL {
 		return l.Msg("cli.import_failed", map[string]any{"File": path, "Reason": ce.Msg.Render(l)})
 	}
 	return l.Msg("cli.import_failed", map[string]any{"File": path, "Reason": err.Error()})
+}
+
+// reportPastSteps says, per imported measure, which open steps lie in the
+// past by its timeline and how to tick the done ones off in one go (SPEC
+// "Reminders"): an old plan otherwise arrives as a wall of overdue steps.
+func (a *app) reportPastSteps(ctx context.Context, e env, l *locales.Localizer, res commands.ImportResult) error {
+	loc, err := time.LoadLocation(a.cfg.TimeZone)
+	if err != nil || a.cfg.TimeZone == "" {
+		loc = time.Local
+	}
+	today := commands.Today(time.Now(), loc)
+	for _, codes := range [][]string{res.Created, res.Updated, res.Same} {
+		for _, code := range codes {
+			m, err := a.db.Measure(ctx, code)
+			if err != nil {
+				return err
+			}
+			steps, err := commands.PastOpenSteps(ctx, a.db, m.ID, today)
+			if err != nil {
+				return err
+			}
+			if hint := commands.ImportHint(m.Code, steps); !hint.IsZero() {
+				fmt.Fprintln(e.stdout, hint.Render(l))
+			}
+		}
+	}
+	return nil
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/klimabot/klimabot/commands"
 	"github.com/klimabot/klimabot/commands/calendar"
 	"github.com/klimabot/klimabot/commands/export"
+	"github.com/klimabot/klimabot/commands/translate"
 	"github.com/klimabot/klimabot/locales"
 	"github.com/klimabot/klimabot/storage"
 )
@@ -91,6 +92,8 @@ type config struct {
 	Language string
 	TimeZone string
 	Admins   []string
+	// Translate is KLIMABOT_TRANSLATE and its settings (translate.go).
+	Translate translateConfig
 }
 
 // loadConfig reads the environment and validates it; a malformed setting
@@ -115,6 +118,10 @@ func loadConfig(getenv func(string) string) (config, error) {
 			c.Admins = append(c.Admins, a)
 		}
 	}
+	var err error
+	if c.Translate, err = loadTranslateConfig(getenv); err != nil {
+		return c, err
+	}
 	return c, c.validate()
 }
 
@@ -137,10 +144,16 @@ func newFlags(e env, name string) *flag.FlagSet {
 	return fs
 }
 
-// parseFlags parses args and validates the config the flags changed.
+// parseFlags parses args and validates the config the flags changed. -h
+// and --help print the flags and end the subcommand with exit code 0; a
+// flag error is reported once as "klimabot: demo: …" (the flag package
+// has already printed the flags).
 func parseFlags(fs *flag.FlagSet, args []string, c *config) error {
 	if err := fs.Parse(args); err != nil {
-		return usageErr("%s: %v", fs.Name(), err)
+		if errors.Is(err, flag.ErrHelp) {
+			return &exitError{code: 0, err: errReported}
+		}
+		return usageErr("%s: %v", strings.TrimPrefix(fs.Name(), "klimabot "), err)
 	}
 	return c.validate()
 }
@@ -154,6 +167,9 @@ type app struct {
 	// calendars makes the files and feeds of `calendar`; serve gives it
 	// KLIMABOT_PUBLIC_URL before the bot starts.
 	calendars *calendar.Maker
+	// translator translates partners' words (KLIMABOT_TRANSLATE); nil when
+	// not configured. serve runs its worker.
+	translator *translate.Service
 }
 
 // open opens an existing store (migrating it) and builds the command core,
@@ -200,7 +216,15 @@ func openStore(ctx context.Context, e env, cfg config, clock func() time.Time, o
 		Reports:     export.Maker{Store: db, Bundle: bundle},
 		Calendars:   calendars,
 	}
-	return &app{db: db, bundle: bundle, svc: svc, cfg: cfg, calendars: calendars}, nil
+	a := &app{db: db, bundle: bundle, svc: svc, cfg: cfg, calendars: calendars}
+	if a.translator = cfg.Translate.service(db, clock, svc.Log); a.translator != nil {
+		a.translateWith(a.translator)
+	} else {
+		// No provider: nothing is sent or queued, but the translations people
+		// gave at import (title_cs, Schritte (cs) …) are still shown.
+		a.translateWith(&translate.Service{Store: db, Offline: translate.Human, Detect: detectLanguage})
+	}
+	return a, nil
 }
 
 // Close closes the store last.

@@ -74,10 +74,10 @@ func TestImportThenConsole(t *testing.T) {
 		"[!] 1. Analyse von klimatischen Parallelen sowie Gegenüberstellung der Herausforderungen von Hilden und Nové Město nad Metují",
 		"geplant: 2022", "geplant: 2025",
 		"6. Erarbeitung eines ersten kleinen gemeinsamen Projektes",
-		"Nächste Frist: 31.12.2022 · 1. Analyse",
+		"Nächste Frist: überfällig seit 31.12.2022 · 1. Analyse",
 		"Noch kein Fortschritt eingetragen")
-	mustContain(t, "Czech status", out, "splněno 0 z 6 kroků", "Nejbližší termín: 31. 12. 2022", "plánováno: 2023", "po termínu")
-	mustContain(t, "list", out, "Maßnahmen (2)", "0 von 5 Schritten erledigt", "Nächste Frist: 05.09.2014")
+	mustContain(t, "Czech status", out, "splněno 0 z 6 kroků", "Nejbližší termín: po termínu od 31. 12. 2022", "plánováno: 2023", "po termínu")
+	mustContain(t, "list", out, "Maßnahmen (2)", "0 von 5 Schritten erledigt", "Nächste Frist: überfällig seit 05.09.2014")
 	mustContain(t, "unknown word", out, "Den Befehl „stauts“ kenne ich nicht.", "`/klima status CODE`")
 	mustContain(t, "unknown code", out, "Eine Maßnahme „F.91“ gibt es nicht.", "Meinten Sie: F.019?")
 	if n := strings.Count(out, "Zuständigkeit: Dezernat IV"); n != 1 {
@@ -96,7 +96,7 @@ func TestDemo(t *testing.T) {
 		"klimabot-Demo",
 		"4 von 6 Schritten erledigt",
 		"[x] 1. Analyse",
-		"erledigt am 23.06.2023 von Stabsstelle Klimaschutz",
+		"erledigt am 23.06.2023 (Stabsstelle Klimaschutz)",
 		"Nächste Frist:", "Ideen für ein erstes gemeinsames Projekt sammeln (seit 2 Tagen überfällig)",
 		"Jana Nováková",
 		"4 de 6 pasos completados", "vencido hace 2 días",

@@ -141,6 +141,7 @@ func (a *app) startBot(ctx context.Context, sc serveConfig, log *slog.Logger) (*
 		APIURL:        sc.APIURL,
 		Log:           log,
 		Calendar:      a.calendars,
+		Translate:     a.translator,
 	}, a.svc, a.db, a.bundle)
 	if err != nil {
 		return nil, err
@@ -239,6 +240,10 @@ func runServe(ctx context.Context, e env, args []string) error {
 			errc <- fmt.Errorf("reminder scheduler: %w", err)
 		}
 	})
+	if a.translator != nil {
+		log.Info("translating partners' words", "provider", a.translator.Provider.Name(), "budget", a.translator.Budget)
+		wg.Go(func() { a.translator.Run(runCtx) })
+	}
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			errc <- fmt.Errorf("http server: %w", err)

@@ -13,6 +13,11 @@ import (
 type Maker struct {
 	Store  commands.Dumper
 	Bundle *locales.Bundle
+	// Translations, when set, puts the report's texts into its language
+	// where a translation is stored, the original beside (translated.go);
+	// SourceLang is the language the measures are written in.
+	Translations commands.Translations
+	SourceLang   string
 }
 
 var _ commands.Reports = Maker{}
@@ -29,6 +34,7 @@ func (mk Maker) Report(ctx context.Context, r commands.ReportRequest) (commands.
 		return commands.File{}, err
 	}
 	o := mk.options(r)
+	mk.translate(ctx, &d, r.Lang, o)
 	var buf bytes.Buffer
 	if err := Markdown(&buf, d, o); err != nil {
 		return commands.File{}, err

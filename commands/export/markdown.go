@@ -33,6 +33,9 @@ func Markdown(w io.Writer, d commands.Dump, o Options) error {
 			next := o.msg("status.no_deadline", nil)
 			if open := m.OpenDeadlines(); len(open) > 0 {
 				next = o.date(open[0].Due) + " (" + o.L.Relative(today.DaysUntil(open[0].Due)) + ")"
+				if commands.OverdueAsDate(today, open[0].Due) {
+					next = o.msg("overdue.since", commands.Data{"Date": open[0].Due})
+				}
 			}
 			b.WriteString("| " + cell(m.Code) + " | " + cell(m.Title) + " | " + o.L.StepsDone(m.StepsDone(), len(m.Steps)) +
 				" | " + next + " |\n")
@@ -75,7 +78,7 @@ func writeMeasure(b *strings.Builder, m commands.DumpMeasure, o Options, today, 
 				mark = "[x]"
 				note = o.msg("export.md.step_done", commands.Data{"Date": o.date(o.day(s.DoneAt))})
 			case ok:
-				note = o.msg("status.step_deadline", commands.Data{"Date": o.date(dl.Due), "Relative": o.L.Relative(today.DaysUntil(dl.Due))})
+				note = commands.DueMsg("status.step_deadline", nil, today, dl.Due).Render(o.L)
 			case !s.PlannedDate.IsZero():
 				note = o.msg("status.step_planned", commands.Data{"When": o.date(s.PlannedDate)})
 			case s.PlannedYear > 0:
@@ -105,9 +108,7 @@ func writeMeasure(b *strings.Builder, m commands.DumpMeasure, o Options, today, 
 		b.WriteString(o.msg("status.no_deadline", nil) + "\n")
 	}
 	for _, dl := range open {
-		b.WriteString("- " + o.msg("deadline.line", commands.Data{
-			"Date": o.date(dl.Due), "Text": oneLine(deadlineText(dl)), "Relative": o.L.Relative(today.DaysUntil(dl.Due)),
-		}) + "\n")
+		b.WriteString("- " + commands.DueMsg("deadline.line", commands.Data{"Text": oneLine(deadlineText(dl))}, today, dl.Due).Render(o.L) + "\n")
 	}
 
 	if m.Status != "" {

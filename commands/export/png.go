@@ -9,6 +9,7 @@ import (
 	"io"
 	"math"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -184,15 +185,27 @@ func (s scale) x(d commands.Date) (float32, bool) {
 	return float32(pngPlotX0) + float32(days/s.days)*float32(pngPlotX1-pngPlotX0), true
 }
 
+// pngNearYears: today's year joins the years shown when it lies at most this
+// many years beyond the measure's own dates; a historic call (everything in
+// 2016) is not stretched over a decade of empty columns up to today, it
+// notes today at the edge instead.
+const pngNearYears = 2
+
 // yearRange returns the years the picture shows: all planned years, dated
-// steps, done dates, deadlines and today, at most pngMaxSpan years around
-// today.
+// steps, done dates and deadlines, and today's year when it lies within
+// pngNearYears of them (or when there is nothing else), at most pngMaxSpan
+// years around the measure's dates.
 func yearRange(m commands.DumpMeasure, o Options, today commands.Date) (int, int) {
-	first, last := today.Year, today.Year
+	first, last := 0, 0
 	see := func(y int) {
-		if y > 0 {
-			first, last = min(first, y), max(last, y)
+		if y <= 0 {
+			return
 		}
+		if first == 0 {
+			first, last = y, y
+			return
+		}
+		first, last = min(first, y), max(last, y)
 	}
 	for _, s := range m.Steps {
 		see(s.PlannedYear)
@@ -204,8 +217,15 @@ func yearRange(m commands.DumpMeasure, o Options, today commands.Date) (int, int
 	for _, d := range m.Deadlines {
 		see(d.Due.Year)
 	}
+	if first == 0 || (today.Year >= first-pngNearYears && today.Year <= last+pngNearYears) {
+		see(today.Year)
+	}
 	if last-first+1 > pngMaxSpan {
-		first = max(first, today.Year-pngMaxSpan/2)
+		anchor := today.Year
+		if anchor < first || anchor > last {
+			anchor = last
+		}
+		first = max(first, anchor-pngMaxSpan/2)
 		last = min(last, first+pngMaxSpan-1)
 	}
 	return first, last
@@ -226,25 +246,111 @@ func stepDue(s commands.Step, ds []commands.DumpDeadline) commands.Date {
 	return due
 }
 
-// Timeline draws one measure's timeline as a PNG about 1200 pixels wide:
-// a row per step with a bar over its planned year (a diamond on its planned
-// date), green when done (a dot on the day it was done), blue when open, red
-// when overdue; explicit deadlines as triangles on their step's row (those
-// tied to no step on a row of their own); year columns; and a line for
-// today. Labels are in the document's language.
-func Timeline(w io.Writer, m commands.DumpMeasure, o Options) error {
-	f, err := loadFaces()
-	if err != nil {
-		return err
+// Label lines and rows.
+const (
+	pngLineH     = 19 // between the baselines of a wrapped label
+	pngRowPad    = 11 // above and below a row's label
+	pngLabelMax  = 6  // lines of a step label at most; then "…"
+	pngLabelW    = pngPlotX0 - pngLabelX - 14
+	pngLegendGap = 28
+)
+
+// wrap breaks s into lines of at most w pixels in face, at spaces (a word
+// wider than a line is cut), at most maxLines lines, the last ending in "…"
+// when text was left out.
+func wrap(face font.Face, s string, w, maxLines int) []string {
+	var lines []string
+	line := ""
+	words := strings.Fields(s)
+	for i, word := range words {
+		try := word
+		if line != "" {
+			try = line + " " + word
+		}
+		if width(face, try) <= w {
+			line = try
+			continue
+		}
+		if line != "" {
+			lines = append(lines, line)
+		}
+		line = word
+		if len(lines) == maxLines-1 {
+			// the last line: the rest, shortened
+			line = fit(face, strings.Join(words[i:], " "), w)
+			break
+		}
+		for width(face, line) > w { // a word longer than a line
+			r := []rune(line)
+			n := len(r)
+			for n > 1 && width(face, string(r[:n])) > w {
+				n--
+			}
+			lines = append(lines, string(r[:n]))
+			line = string(r[n:])
+			if len(lines) == maxLines-1 {
+				line = fit(face, strings.Join(append([]string{line}, words[i+1:]...), " "), w)
+				break
+			}
+		}
 	}
+	if line != "" || len(lines) == 0 {
+		lines = append(lines, line)
+	}
+	return lines
+}
+
+// tlMark is one marker kind of the picture; the legend explains those that
+// are drawn.
+type tlMark int
+
+const (
+	markBarDone tlMark = iota
+	markBarOpen
+	markBarOverdue
+	markPlannedDate // ◆
+	markDoneOn      // ●
+	markDeadline    // ▼ orange
+	markDeadlineLate
+	markDeadlineDone
+	markToday
+	markCount
+)
+
+// tlRow is one row of the picture: a step, or a deadline tied to no step.
+type tlRow struct {
+	label     []string
+	labelCol  color.Color
+	step      *commands.Step
+	bar       color.Color // the step's colour
+	deadlines []commands.DumpDeadline
+	y0, h     int
+}
+
+// deadlineNote is the text beside a deadline's triangle: its date (the row
+// says what the deadline is about).
+func (o Options) deadlineNote(d commands.DumpDeadline) string { return o.date(d.Due) }
+
+// timeline is the picture laid out: what Timeline draws, and what the tests
+// read.
+type timeline struct {
+	first, last int
+	rows        []tlRow
+	cut         int // steps left out
+	used        [markCount]bool
+	todayShown  bool
+	bottom      int
+}
+
+func layoutTimeline(m commands.DumpMeasure, o Options, f faces) timeline {
 	today := o.today()
-	first, last := yearRange(m, o, today)
-	sc := newScale(first, last)
+	var t timeline
+	t.first, t.last = yearRange(m, o, today)
+	t.todayShown = today.Year >= t.first && today.Year <= t.last
 
 	steps := m.Steps
-	cut := 0
 	if len(steps) > pngMaxRows {
-		cut = len(steps) - pngMaxRows
+		t.cut = len(steps) - pngMaxRows
 		steps = steps[:pngMaxRows]
 	}
 	var loose []commands.DumpDeadline // deadlines tied to no step
@@ -256,15 +362,140 @@ func Timeline(w io.Writer, m commands.DumpMeasure, o Options) error {
 			loose = append(loose, d)
 		}
 	}
-	rows := len(steps)
-	if len(loose) > 0 {
-		rows++
+	y := pngTop
+	add := func(r tlRow) {
+		r.y0 = y
+		r.h = max(pngRowH, (len(r.label)-1)*pngLineH+2*pngRowPad+8)
+		y += r.h
+		t.rows = append(t.rows, r)
 	}
-	if rows == 0 {
-		rows = 1
+	for i := range steps {
+		s := &steps[i]
+		r := tlRow{step: s, labelCol: colText, deadlines: byStep[s.Number], bar: colOpen}
+		r.label = wrap(f.regular, strconv.Itoa(s.Number)+". "+oneLine(s.Text), pngLabelW, pngLabelMax)
+		mark := markBarOpen
+		switch due := stepDue(*s, r.deadlines); {
+		case s.Done:
+			r.labelCol, r.bar, mark = colDone, colDone, markBarDone
+		case !due.IsZero() && due.Before(today):
+			r.bar, mark = colOverdue, markBarOverdue
+		}
+		switch {
+		case !s.PlannedDate.IsZero():
+			t.used[mark] = true
+			t.used[markPlannedDate] = true
+		case s.PlannedYear > 0:
+			t.used[mark] = true
+		}
+		if s.Done && !s.DoneAt.IsZero() {
+			t.used[markDoneOn] = true
+		}
+		add(r)
 	}
-	bottom := pngTop + rows*pngRowH
-	height := bottom + 80
+	for _, d := range loose {
+		if len(t.rows) >= pngMaxRows {
+			break
+		}
+		text := oneLine(d.Text)
+		if text == "" {
+			text = o.msg("export.png.other_deadlines", nil)
+		}
+		add(tlRow{label: wrap(f.regular, text, pngLabelW, pngLabelMax), labelCol: colText, deadlines: []commands.DumpDeadline{d}})
+	}
+	for _, r := range t.rows {
+		for _, d := range r.deadlines {
+			t.used[deadlineMark(d, today)] = true
+		}
+	}
+	if len(t.rows) == 0 {
+		add(tlRow{label: []string{o.msg("export.png.no_steps", nil)}, labelCol: colMuted})
+	}
+	t.used[markToday] = t.todayShown
+	t.bottom = y
+	return t
+}
+
+func deadlineMark(d commands.DumpDeadline, today commands.Date) tlMark {
+	switch {
+	case d.State == commands.DeadlineDone:
+		return markDeadlineDone
+	case d.Due.Before(today):
+		return markDeadlineLate
+	}
+	return markDeadline
+}
+
+var deadlineCol = map[tlMark]color.Color{markDeadline: colDeadline, markDeadlineLate: colOverdue, markDeadlineDone: colMuted}
+
+// legendLabel is the legend's word for a marker.
+func (o Options) legendLabel(k tlMark) string {
+	switch k {
+	case markBarDone:
+		return o.msg("label.done", nil)
+	case markBarOpen:
+		return o.msg("label.open", nil)
+	case markBarOverdue:
+		return o.msg("export.png.overdue", nil)
+	case markPlannedDate:
+		return o.msg("files.png.planned_date", nil)
+	case markDoneOn:
+		return o.msg("files.png.done_on", nil)
+	case markDeadline:
+		return o.msg("label.deadline", nil)
+	case markDeadlineLate:
+		return o.msg("files.png.deadline_overdue", nil)
+	case markDeadlineDone:
+		return o.msg("files.png.deadline_done", nil)
+	case markToday:
+		return o.msg("export.png.today", nil)
+	}
+	return ""
+}
+
+// Timeline draws one measure's timeline as a PNG 1200 pixels wide, fit for
+// a council slide: a row per step, its whole text wrapped beside it, with a
+// bar over its planned year (a diamond on its planned date), green when
+// done (a dot on the day it was done), blue when open, red when overdue;
+// explicit deadlines as triangles with their date on their step's row
+// (those tied to no step on a row of their own, named by their text); year
+// columns over the measure's own years; a line for today, or a note at the
+// edge when today lies years beyond; and a legend of every marker drawn.
+// Labels are in the document's language.
+func Timeline(w io.Writer, m commands.DumpMeasure, o Options) error {
+	f, err := loadFaces()
+	if err != nil {
+		return err
+	}
+	today := o.today()
+	t := layoutTimeline(m, o, f)
+	sc := newScale(t.first, t.last)
+
+	// The legend, laid out first: it may take two lines.
+	type legendItem struct {
+		k     tlMark
+		label string
+		x, ln int
+	}
+	var items []legendItem
+	lx, ln := pngLabelX, 0
+	for k := tlMark(0); k < markCount; k++ {
+		if !t.used[k] {
+			continue
+		}
+		label := o.legendLabel(k)
+		wd := 22 + width(f.small, label)
+		if lx > pngLabelX && lx+wd > pngWidth-pngLabelX {
+			lx, ln = pngLabelX, ln+1
+		}
+		items = append(items, legendItem{k, label, lx, ln})
+		lx += wd + pngLegendGap
+	}
+	lines := ln + 1
+	if t.cut > 0 {
+		lines++
+	}
+	bottom := t.bottom
+	height := bottom + 34 + lines*22 + 16
 	c := &canvas{img: image.NewRGBA(image.Rect(0, 0, pngWidth, height)), f: f}
 	c.rect(0, 0, pngWidth, height, colWhite)
 
@@ -274,26 +505,26 @@ func Timeline(w io.Writer, m commands.DumpMeasure, o Options) error {
 	c.text(f.small, pngLabelX, 80, colMuted, o.L.StepsDone(m.StepsDone(), len(m.Steps))+" · "+o.longDate(today))
 
 	// Stripes, year columns and labels.
-	for i := 0; i < rows; i++ {
+	for i, r := range t.rows {
 		if i%2 == 1 {
-			c.rect(pngLabelX-8, pngTop+i*pngRowH, pngPlotX1, pngTop+(i+1)*pngRowH, colStripe)
+			c.rect(pngLabelX-8, r.y0, pngPlotX1, r.y0+r.h, colStripe)
 		}
 	}
-	years := last - first + 1
+	years := t.last - t.first + 1
 	every := 1 // label every year, or every few when the columns are narrow
 	if px := (pngPlotX1 - pngPlotX0) / years; px < 44 {
 		every = (44 + px - 1) / max(px, 1)
 	}
-	for y := first; y <= last+1; y++ {
+	for y := t.first; y <= t.last+1; y++ {
 		x, ok := sc.x(commands.Date{Year: y, Month: 1, Day: 1})
-		if y == last+1 {
+		if y == t.last+1 {
 			x, ok = float32(pngPlotX1), true
 		}
 		if !ok {
 			continue
 		}
 		c.rect(int(x), pngTop-24, int(x)+1, bottom, colGrid)
-		if y <= last && (y-first)%every == 0 {
+		if y <= t.last && (y-t.first)%every == 0 {
 			label := strconv.Itoa(y)
 			next, _ := sc.x(commands.Date{Year: y, Month: 7, Day: 1})
 			c.text(f.small, int(next)-width(f.small, label)/2, pngTop-8, colMuted, label)
@@ -302,91 +533,99 @@ func Timeline(w io.Writer, m commands.DumpMeasure, o Options) error {
 	c.rect(pngPlotX0, bottom, pngPlotX1, bottom+1, colGrid)
 
 	// Rows.
-	mid := func(i int) float32 { return float32(pngTop + i*pngRowH + pngRowH/2) }
-	markDeadlines := func(i int, ds []commands.DumpDeadline) {
-		for _, d := range ds {
+	for _, r := range t.rows {
+		y := float32(r.y0 + r.h/2)
+		top := r.y0 + r.h/2 - (len(r.label)-1)*pngLineH/2 + 5
+		for i, line := range r.label {
+			c.text(f.regular, pngLabelX, top+i*pngLineH, r.labelCol, line)
+		}
+		if s := r.step; s != nil {
+			switch {
+			case !s.PlannedDate.IsZero():
+				if x, ok := sc.x(s.PlannedDate); ok {
+					c.diamond(x, y, 8, r.bar)
+				}
+			case s.PlannedYear > 0:
+				x0, ok0 := sc.x(commands.Date{Year: s.PlannedYear, Month: 1, Day: 1})
+				x1, ok1 := sc.x(commands.Date{Year: s.PlannedYear, Month: 12, Day: 31})
+				if ok0 && ok1 {
+					c.rect(int(x0)+3, int(y)-7, int(x1)-2, int(y)+7, r.bar)
+				}
+			}
+			if s.Done && !s.DoneAt.IsZero() {
+				if x, ok := sc.x(o.day(s.DoneAt)); ok {
+					c.circle(x, y, 6, colWhite)
+					c.circle(x, y, 4, colDone)
+				}
+			}
+		}
+		// Deadlines, each with its date beside it where there is room.
+		free := float32(0) // right end of the last date written
+		for _, d := range r.deadlines {
 			x, ok := sc.x(d.Due)
 			if !ok {
 				continue
 			}
-			col := colDeadline
-			switch {
-			case d.State == commands.DeadlineDone:
-				col = colMuted
-			case d.Due.Before(today):
-				col = colOverdue
+			c.triangle(x, y-2, 7, deadlineCol[deadlineMark(d, today)])
+			note := o.deadlineNote(d)
+			nw := float32(width(f.small, note))
+			nx := x + 11
+			if nx+nw > pngPlotX1 {
+				nx = x - 11 - nw
 			}
-			c.triangle(x, mid(i)-2, 7, col)
-		}
-	}
-	for i, s := range steps {
-		y := mid(i)
-		labelCol := colText
-		if s.Done {
-			labelCol = colDone
-		}
-		c.text(f.regular, pngLabelX, int(y)+5, labelCol, fit(f.regular, strconv.Itoa(s.Number)+". "+oneLine(s.Text), pngPlotX0-pngLabelX-14))
-		col := colOpen
-		switch due := stepDue(s, byStep[s.Number]); {
-		case s.Done:
-			col = colDone
-		case !due.IsZero() && due.Before(today):
-			col = colOverdue
-		}
-		switch {
-		case !s.PlannedDate.IsZero():
-			if x, ok := sc.x(s.PlannedDate); ok {
-				c.diamond(x, y, 8, col)
-			}
-		case s.PlannedYear > 0:
-			x0, ok0 := sc.x(commands.Date{Year: s.PlannedYear, Month: 1, Day: 1})
-			x1, ok1 := sc.x(commands.Date{Year: s.PlannedYear, Month: 12, Day: 31})
-			if ok0 && ok1 {
-				c.rect(int(x0)+3, int(y)-7, int(x1)-2, int(y)+7, col)
+			if nx >= free && nx >= pngPlotX0 {
+				c.rect(int(nx)-2, int(y)-8, int(nx+nw)+2, int(y)+6, colWhite)
+				c.text(f.small, int(nx), int(y)+4, colText, note)
+				free = nx + nw + 6
 			}
 		}
-		if s.Done && !s.DoneAt.IsZero() {
-			if x, ok := sc.x(o.day(s.DoneAt)); ok {
-				c.circle(x, y, 6, colWhite)
-				c.circle(x, y, 4, colDone)
-			}
-		}
-		markDeadlines(i, byStep[s.Number])
-	}
-	if len(loose) > 0 {
-		i := len(steps)
-		c.text(f.regular, pngLabelX, int(mid(i))+5, colText, fit(f.regular, o.msg("export.png.other_deadlines", nil), pngPlotX0-pngLabelX-14))
-		markDeadlines(i, loose)
-	}
-	if len(m.Steps) == 0 && len(loose) == 0 {
-		c.text(f.regular, pngLabelX, int(mid(0))+5, colMuted, o.msg("export.png.no_steps", nil))
 	}
 
-	// Today.
+	// Today: a line, or a note at the edge when it lies beyond the years.
+	label := o.msg("export.png.today", nil)
 	if x, ok := sc.x(today); ok {
 		for y := pngTop - 24; y < bottom; y += 8 {
 			c.rect(int(x)-1, y, int(x)+1, min(y+5, bottom), colToday)
 		}
-		label := o.msg("export.png.today", nil)
 		lx := min(int(x)-width(f.small, label)/2, pngPlotX1-width(f.small, label))
 		c.text(f.small, lx, pngTop-28, colToday, label)
+	} else {
+		note := label + ": " + o.date(today)
+		if today.Year > t.last {
+			note += " →"
+			c.text(f.small, pngPlotX1-width(f.small, note), pngTop-28, colToday, note)
+		} else {
+			note = "← " + note
+			c.text(f.small, pngPlotX0, pngTop-28, colToday, note)
+		}
 	}
 
 	// Legend.
-	ly := bottom + 34
-	lx := pngLabelX
-	legend := func(draw func(x, y float32), label string) {
-		draw(float32(lx+8), float32(ly-5))
-		c.text(f.small, lx+22, ly, colText, label)
-		lx += 22 + width(f.small, label) + 28
+	ly0 := bottom + 34
+	for _, it := range items {
+		x, y := float32(it.x+8), float32(ly0+it.ln*22-5)
+		switch it.k {
+		case markBarDone:
+			c.rect(int(x)-8, int(y)-6, int(x)+8, int(y)+6, colDone)
+		case markBarOpen:
+			c.rect(int(x)-8, int(y)-6, int(x)+8, int(y)+6, colOpen)
+		case markBarOverdue:
+			c.rect(int(x)-8, int(y)-6, int(x)+8, int(y)+6, colOverdue)
+		case markPlannedDate:
+			c.diamond(x, y, 8, colMuted)
+		case markDoneOn:
+			c.circle(x, y, 7, colDone)
+			c.circle(x, y, 5, colWhite)
+			c.circle(x, y, 4, colDone)
+		case markDeadline, markDeadlineLate, markDeadlineDone:
+			c.triangle(x, y, 7, deadlineCol[it.k])
+		case markToday:
+			c.rect(int(x)-1, int(y)-8, int(x)+1, int(y)+8, colToday)
+		}
+		c.text(f.small, it.x+22, ly0+it.ln*22, colText, it.label)
 	}
-	legend(func(x, y float32) { c.rect(int(x)-8, int(y)-6, int(x)+8, int(y)+6, colDone) }, o.msg("label.done", nil))
-	legend(func(x, y float32) { c.rect(int(x)-8, int(y)-6, int(x)+8, int(y)+6, colOpen) }, o.msg("label.open", nil))
-	legend(func(x, y float32) { c.rect(int(x)-8, int(y)-6, int(x)+8, int(y)+6, colOverdue) }, o.msg("export.png.overdue", nil))
-	legend(func(x, y float32) { c.triangle(x, y, 7, colDeadline) }, o.msg("label.deadline", nil))
-	legend(func(x, y float32) { c.rect(int(x)-1, int(y)-8, int(x)+1, int(y)+8, colToday) }, o.msg("export.png.today", nil))
-	if cut > 0 {
-		c.text(f.small, lx, ly, colMuted, o.msg("export.png.more_steps", commands.Data{"Count": cut}))
+	if t.cut > 0 {
+		c.text(f.small, pngLabelX, ly0+lines*22-22, colMuted, o.msg("export.png.more_steps", commands.Data{"Count": t.cut}))
 	}
 
 	if err := png.Encode(w, c.img); err != nil {

@@ -68,15 +68,17 @@ func SheetNeedsCode(code string) bool { return !strings.ContainsFunc(code, unico
 // cost rows, running costs, funding, staff, then further sections as
 // "Title<TAB>text" rows.
 //
-// It carries today's state in the status field only: after the status text
-// come a line with the steps done (each with its done date) and the
-// progress entries since Options.Since (at most ten, oldest first). Step
-// texts stay as they are, so the sheet importer reads back the code, title,
-// every field, the sections and the step texts and years; the status then
-// holds the original text followed by those lines. What the format cannot
-// hold: a step's exact planned date (the timeline keeps its year), line
-// breaks inside a step text, the partnership label, and done states,
-// deadlines and entries as data (use the JSON export for a backup).
+// Steps are plain numbered rows ("1. …"), never the source's HTML list.
+// Today's state follows the status text under its own label row
+// (importer.StateLabel): a line with the steps done (each with its done
+// date) and the progress entries since Options.Since (at most ten, oldest
+// first). The sheet importer reads back the code, title, every field, the
+// sections, the step texts and years and the done steps with their days;
+// it keeps the state block out of the status, so a sheet exported and
+// imported again and again does not pile the block up. What the format
+// cannot hold: a step's exact planned date (the timeline keeps its year),
+// line breaks inside a step text, the partnership label, who did a step,
+// and deadlines and entries as data (use the JSON export for a backup).
 func Sheet(w io.Writer, m commands.DumpMeasure, o Options) error {
 	var b strings.Builder
 	row := func(cells ...string) {
@@ -123,36 +125,28 @@ func Sheet(w io.Writer, m commands.DumpMeasure, o Options) error {
 	long(sheetObjective, m.Objective)
 	long(sheetDescription, m.Description)
 
+	// The steps as plain numbered rows, without the source's HTML (<ol …>):
+	// the importer reads "1. …", "2. …" as it reads a list. Text that stood
+	// around the list goes before it.
 	stepsLabel := sheetSteps
-	var after string
 	if stepIntro != nil {
 		stepsLabel = stepIntro.Title
-		parts := strings.SplitN(stepIntro.Body, "\n", 2)
-		row(stepsLabel)
-		lines(parts[0])
-		if len(parts) == 2 {
-			after = cleanCell(parts[1])
-		}
-	} else {
-		row(stepsLabel)
 	}
-	if len(m.Steps) > 0 || after != "" {
-		var list strings.Builder
-		list.WriteString(`<ol style="list-style-type: none">`)
-		for _, s := range m.Steps {
-			list.WriteString(" " + strconv.Itoa(s.Number) + ". " + escapeStep(s.Text))
-		}
-		list.WriteString(" </ol>")
-		if after != "" {
-			list.WriteString(" " + after)
-		}
-		row(list.String())
+	row(stepsLabel)
+	if stepIntro != nil {
+		lines(stepIntro.Body)
+	}
+	for _, s := range m.Steps {
+		row(strconv.Itoa(s.Number) + ". " + cleanCell(s.Text))
 	}
 
 	row(sheetStatus)
 	lines(m.Status)
-	for _, l := range sheetStatusLines(m, o) {
-		row(l)
+	if state := sheetStatusLines(m, o); len(state) > 0 {
+		row(importer.StateLabel)
+		for _, l := range state {
+			row(l)
+		}
 	}
 
 	row(sheetTimeline)
@@ -269,12 +263,6 @@ func timelineRows(steps []commands.Step) (refs, years []string) {
 
 // cleanCell makes s one cell: no tabs, no line breaks, single spaces.
 func cleanCell(s string) string { return oneLine(s) }
-
-// escapeStep writes a step text inside the <ol> list, where the importer
-// unescapes HTML entities and drops <li> tags.
-var stepEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
-
-func escapeStep(s string) string { return stepEscaper.Replace(oneLine(s)) }
 
 // sectionTitle makes a section title readable as a label row by the
 // importer: at most 60 characters, not ending in a sentence mark, not a

@@ -79,18 +79,24 @@ func rows(d commands.Dump, o Options) []row {
 	return out
 }
 
-// cells returns the row's cells as text; dates in the numeric form of
-// the language.
+// cells returns the row's cells as text; dates as csvDate writes them.
 func (r row) cells(o Options) []string {
 	next, nextText := "", ""
 	if r.Next != nil {
-		next, nextText = o.date(r.Next.Due), deadlineText(*r.Next)
+		next, nextText = csvDate(o, r.Next.Due), deadlineText(*r.Next)
 	}
 	return []string{
 		r.Code, r.Title, r.Responsible, strconv.Itoa(r.StepsDone), strconv.Itoa(r.StepsTotal),
-		next, nextText, o.date(r.LastDay), r.LastAuthor, r.LastText, r.CostsPlanned, r.CostsActual,
+		next, nextText, csvDate(o, r.LastDay), r.LastAuthor, r.LastText, r.CostsPlanned, r.CostsActual,
 		r.LastSubmitter, r.LastAddition,
 	}
+}
+
+// csvDate writes d in the numeric form of the language as a spreadsheet in
+// that locale reads it as a date: without the spaces of the Czech text form
+// ("30.11.2026", not "30. 11. 2026", which Excel takes for text).
+func csvDate(o Options, d commands.Date) string {
+	return strings.Join(strings.Fields(o.date(d)), "")
 }
 
 // CSVSeparator is the field separator that the spreadsheet programs of a
@@ -124,9 +130,10 @@ func noFormula(cell string) string {
 // CSV writes one row a measure with a header row in the document's
 // language. Cells that would start a formula get a leading ' (noFormula). It starts with a UTF-8 byte order mark, without which Excel
 // reads UTF-8 as Windows-1252 ("NovÃ© MÄ›sto"); klimabot's own CSV import
-// skips it. sep 0 means CSVSeparator of the language. Dates are written in
-// the numeric form of the language, which Excel in that locale reads as
-// dates.
+// skips it. sep 0 means CSVSeparator of the language (Spanish in Mexico,
+// where Excel separates with ',', needs sep ','). Dates are written in the
+// numeric form of the language without spaces, which Excel in that locale
+// reads as dates.
 func CSV(w io.Writer, d commands.Dump, o Options, sep rune) error {
 	if sep == 0 {
 		sep = CSVSeparator(o.L.Lang())

@@ -52,6 +52,19 @@ func XLSX(w io.Writer, d commands.Dump, o Options) error {
 	if err != nil {
 		return fmt.Errorf("style: %w", err)
 	}
+	// The workbook's metadata: klimabot made it, now (excelize's template
+	// would say author "xuri", created 2006).
+	now := o.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	stamp := now.UTC().Format(time.RFC3339)
+	if err := f.SetDocProps(&excelize.DocProperties{
+		Creator: "klimabot", LastModifiedBy: "klimabot", Created: stamp, Modified: stamp,
+		Title: measures, Language: o.L.Lang(),
+	}); err != nil {
+		return fmt.Errorf("document properties: %w", err)
+	}
 	x := &xlsxWriter{f: f, dateStyle: dateStyle}
 
 	// Sheet 1: the measures.
@@ -94,7 +107,11 @@ func XLSX(w io.Writer, d commands.Dump, o Options) error {
 		if dl.Step > 0 {
 			x.set(deadlines, 4, n, dl.Step)
 		}
-		x.set(deadlines, 5, n, o.L.Relative(today.DaysUntil(dl.Due)))
+		if commands.OverdueAsDate(today, dl.Due) {
+			x.set(deadlines, 5, n, o.msg("overdue.since", commands.Data{"Date": dl.Due}))
+		} else {
+			x.set(deadlines, 5, n, o.L.Relative(today.DaysUntil(dl.Due)))
+		}
 	}
 	x.widths(deadlines, []float64{12, 13, 60, 8, 26})
 	if x.err != nil {

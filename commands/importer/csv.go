@@ -168,9 +168,14 @@ func ParseCSV(name string, data []byte, opt Options) ([]commands.Measure, error)
 	headerLine, _ := r.FieldPos(0)
 	cols := make([]column, len(header))
 	titles := make([]string, len(header))
+	langs := make([]string, len(header)) // a translation column's language
 	have := map[column]bool{}
 	for i, h := range header {
 		titles[i] = collapse(h)
+		if c, lang, ok := translationColumn(h); ok {
+			cols[i], langs[i] = c, lang
+			continue
+		}
 		c, known := csvHeaders[FoldLabel(h)]
 		if !known || have[c] {
 			c = colSection // a second column for one field is kept too
@@ -215,6 +220,10 @@ func ParseCSV(name string, data []byte, opt Options) ([]commands.Measure, error)
 		m := commands.Measure{Source: name}
 		for i, v := range rec {
 			v = formulaText(v)
+			if langs[i] != "" {
+				addTranslation(&m, langs[i], cols[i], v)
+				continue
+			}
 			switch cols[i] {
 			case colCode:
 				m.Code = collapse(v)

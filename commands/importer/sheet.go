@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -28,6 +29,7 @@ const (
 	fieldRunning
 	fieldFunding
 	fieldStaff
+	fieldState   // klimabot's own state block of an exported sheet
 	fieldSection // a label the importer does not know: kept as a Section
 )
 
@@ -65,7 +67,15 @@ var sheetLabels = map[string]field{
 	"foerdermittel":                          fieldFunding,
 	"zusaetzlichepersonalstellen":            fieldStaff,
 	"personalstellen":                        fieldStaff,
+	"standlautklimabot":                      fieldState,
 }
+
+// StateLabel is the label row under which klimabot's sheet export writes
+// the state of the day (steps done, latest progress) after the status text.
+// The importer reads the done steps back from it and keeps it out of the
+// status, so that exporting and importing a sheet again and again neither
+// piles these lines up nor loses the done steps.
+const StateLabel = "Stand laut klimabot"
 
 // sheetMarkers are the labels that make Detect call a document a sheet.
 var sheetMarkers = map[string]bool{
@@ -285,7 +295,7 @@ func ParseSheet(name string, data []byte, opt Options) (commands.Measure, error)
 			"expected the measure's title after the code, such as \"F.019 Kommunale Klimapartnerschaft\"")
 	}
 	m := commands.Measure{Code: code, Title: title, Source: name}
-	var stepsBlock, timeline *block
+	var stepsBlock, timeline, stateBlock *block
 	var costHead, costs *block
 	for _, b := range blocks {
 		switch b.field {
@@ -305,6 +315,8 @@ func ParseSheet(name string, data []byte, opt Options) (commands.Measure, error)
 			m.Funding = joinLines(b.texts())
 		case fieldStaff:
 			m.Staff = joinLines(b.texts())
+		case fieldState:
+			stateBlock = b
 		case fieldSteps:
 			stepsBlock = b
 		case fieldTimeline:
@@ -356,12 +368,60 @@ func ParseSheet(name string, data []byte, opt Options) (commands.Measure, error)
 			m.Steps[p.step-1].PlannedYear = p.year
 		}
 	}
+	if stateBlock != nil {
+		for n, day := range doneSteps(stateBlock.texts()) {
+			if n <= len(m.Steps) {
+				st := &m.Steps[n-1]
+				st.Done = true
+				st.DoneAt = time.Date(day.Year, day.Month, day.Day, 12, 0, 0, 0, time.UTC)
+				st.DoneBy = commands.Person{Name: name}
+			}
+		}
+	}
 	if costHead != nil || costs != nil {
 		sections := applyCosts(&m, costHead, costs)
 		m.Sections = append(m.Sections, sections...)
 	}
 	return m, nil
 }
+
+// doneRe finds "step N … DATE" in the state line of an exported sheet, in
+// each language's words and date form: "Schritt 1 erledigt am 02.12.2026",
+// "krok 1 splněn 2. 12. 2026", "paso 1 completado el 02/12/2026", "step 1
+// done on 2026-12-02".
+var doneRe = regexp.MustCompile(`(\d+)[^\d(),;]*?(?:(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})|(\d{1,2})/(\d{1,2})/(\d{4})|(\d{4})-(\d{2})-(\d{2}))`)
+
+// doneSteps reads the steps done and their days from the first line of
+// klimabot's state block: the list in parentheses after the summary.
+func doneSteps(lines []string) map[int]commands.Date {
+	out := map[int]commands.Date{}
+	if len(lines) == 0 {
+		return out
+	}
+	line := lines[0]
+	open, end := strings.Index(line, "("), strings.LastIndex(line, ")")
+	if open < 0 || end < open {
+		return out
+	}
+	for _, g := range doneRe.FindAllStringSubmatch(line[open+1:end], -1) {
+		n, _ := strconv.Atoi(g[1])
+		var d, mo, y int
+		switch {
+		case g[2] != "":
+			d, mo, y = atoi(g[2]), atoi(g[3]), atoi(g[4])
+		case g[5] != "":
+			d, mo, y = atoi(g[5]), atoi(g[6]), atoi(g[7])
+		default:
+			y, mo, d = atoi(g[8]), atoi(g[9]), atoi(g[10])
+		}
+		if n > 0 && commands.ValidDate(y, time.Month(mo), d) {
+			out[n] = commands.NewDate(y, time.Month(mo), d)
+		}
+	}
+	return out
+}
+
+func atoi(s string) int { n, _ := strconv.Atoi(s); return n }
 
 // planned is one step's year from the timeline.
 type planned struct {
