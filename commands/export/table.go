@@ -128,9 +128,9 @@ func noFormula(cell string) string {
 }
 
 // CSV writes one row a measure with a header row in the document's
-// language. Cells that would start a formula get a leading ' (noFormula). It starts with a UTF-8 byte order mark, without which Excel
-// reads UTF-8 as Windows-1252 ("NovÃ© MÄ›sto"); klimabot's own CSV import
-// skips it. sep 0 means CSVSeparator of the language (Spanish in Mexico,
+// language. Cells that would start a formula get a leading ' (noFormula).
+// It starts with a UTF-8 byte order mark, without which Excel reads UTF-8
+// as Windows-1252 ("NovÃ© MÄ›sto"); klimabot's own CSV import skips it. sep 0 means CSVSeparator of the language (Spanish in Mexico,
 // where Excel separates with ',', needs sep ','). Dates are written in the
 // numeric form of the language without spaces, which Excel in that locale
 // reads as dates.
