@@ -60,12 +60,15 @@ func serveLosesFile(t *testing.T, do func(t *testing.T, path string)) {
 			}
 		})
 	}
-	for {
+	for deadline := time.Now().Add(30 * time.Second); ; {
 		mu.Lock()
 		n := len(acked)
 		mu.Unlock()
 		if n >= 20 {
 			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("only %d writes acknowledged in 30 s", n)
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
