@@ -140,8 +140,15 @@ func (l *loader) run(ctx context.Context) []sample {
 		// do; latency counts from when it was due (no coordinated omission)
 		interval := time.Duration(float64(time.Second) / l.cfg.rate)
 		start := time.Now()
+		end := start.Add(l.cfg.duration)
 		for i := 0; i < l.cfg.max; i++ {
 			due := start.Add(time.Duration(i) * interval)
+			if !due.Before(end) {
+				// rate × duration commands, however late the timers fire on
+				// a busy machine (the context's own timer may fire after
+				// time.After's, and then commands due past the end went out)
+				break
+			}
 			if d := time.Until(due); d > 0 {
 				select {
 				case <-ctx.Done():
