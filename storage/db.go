@@ -64,7 +64,9 @@ type DB struct {
 	reader *sql.DB // query_only connections
 	wcache *stmtCache
 	rcache *stmtCache
-	now    func() time.Time
+	// commits is the group commit of all writes: see commit.go.
+	commits *committer
+	now     func() time.Time
 }
 
 var _ commands.Store = (*DB)(nil)
@@ -107,13 +109,16 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
+	db.startCommitter()
 	if err := db.migrate(ctx); err != nil {
+		db.stopCommitter()
 		w.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
 
 	r, err := sql.Open("sqlite", name+"?"+readParams)
 	if err != nil {
+		db.stopCommitter()
 		w.Close()
 		return nil, fmt.Errorf("open database %s for reading: %w", path, err)
 	}
@@ -124,6 +129,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	db.reader = r
 	if err := r.PingContext(ctx); err != nil {
 		r.Close()
+		db.stopCommitter()
 		w.Close()
 		return nil, fmt.Errorf("open database %s for reading: %w", path, err)
 	}
@@ -134,17 +140,20 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("prepare queries: %w", err)
 	}
-	if err := db.wcache.warm(ctx, measureByKeySQL, sectionsSQL, stepsSQL, measureCodeSQL, stepExistsSQL, insertEntrySQL); err != nil {
+	if err := db.wcache.warm(ctx, measureByKeySQL, sectionsSQL, stepsSQL, measureCodeSQL, stepExistsSQL, insertEntrySQL,
+		savepointSQL, releaseSQL, rollbackToSQL); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("prepare queries: %w", err)
 	}
 	return db, nil
 }
 
-// Close closes the read pool and then the writer, after asking SQLite to
-// refresh its query planner statistics.
+// Close commits the writes already queued, then closes the read pool and
+// the writer, after asking SQLite to refresh its query planner statistics.
+// Writes after Close fail.
 func (db *DB) Close() error {
 	var errs []error
+	db.stopCommitter() // commits the writes still queued
 	db.rcache.close()
 	db.wcache.close()
 	if err := db.reader.Close(); err != nil {
@@ -179,23 +188,6 @@ func (db *DB) Ping(ctx context.Context) error {
 	return nil
 }
 
-// write runs fn in one write transaction (BEGIN IMMEDIATE) and commits it
-// if fn returns nil; any error rolls everything back.
-func (db *DB) write(ctx context.Context, fn func(tx querier) error) error {
-	tx, err := db.writer.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("begin write: %w", err)
-	}
-	if err := fn(cachedTx{tx, db.wcache}); err != nil {
-		tx.Rollback()
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
-	}
-	return nil
-}
-
 // read runs fn in one read transaction: all its queries see one snapshot.
 func (db *DB) read(ctx context.Context, fn func(tx querier) error) error {
 	tx, err := db.reader.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
@@ -203,7 +195,7 @@ func (db *DB) read(ctx context.Context, fn func(tx querier) error) error {
 		return fmt.Errorf("begin read: %w", err)
 	}
 	defer tx.Rollback()
-	return fn(cachedTx{tx, db.rcache})
+	return fn(cachedTx{tx: tx, cache: db.rcache})
 }
 
 // formatTime returns t as stored, or nil (NULL) for the zero time.

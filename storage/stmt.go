@@ -108,14 +108,27 @@ func (c *stmtCache) QueryRowContext(ctx context.Context, query string, args ...a
 }
 
 // cachedTx is a transaction that uses its pool's cached statements when
-// they were prepared before (see warm) and plain queries otherwise.
+// they were prepared before (see warm) and plain queries otherwise. If ctx
+// is set, every statement runs on it instead of the context it is given:
+// the writes of a group commit share a transaction, and one caller's
+// cancelled context must not interrupt the connection under the others.
 type cachedTx struct {
 	tx    *sql.Tx
 	cache *stmtCache
+	ctx   context.Context
+}
+
+// use returns the context a statement runs on.
+func (t cachedTx) use(ctx context.Context) context.Context {
+	if t.ctx != nil {
+		return t.ctx
+	}
+	return ctx
 }
 
 // ExecContext runs query in the transaction.
 func (t cachedTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	ctx = t.use(ctx)
 	if st := t.cache.lookup(query); st != nil {
 		return t.tx.StmtContext(ctx, st).ExecContext(ctx, args...)
 	}
@@ -124,6 +137,7 @@ func (t cachedTx) ExecContext(ctx context.Context, query string, args ...any) (s
 
 // QueryContext runs query in the transaction.
 func (t cachedTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	ctx = t.use(ctx)
 	if st := t.cache.lookup(query); st != nil {
 		return t.tx.StmtContext(ctx, st).QueryContext(ctx, args...)
 	}
@@ -132,6 +146,7 @@ func (t cachedTx) QueryContext(ctx context.Context, query string, args ...any) (
 
 // QueryRowContext runs query in the transaction.
 func (t cachedTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	ctx = t.use(ctx)
 	if st := t.cache.lookup(query); st != nil {
 		return t.tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
 	}
