@@ -88,6 +88,8 @@ func BenchmarkSignedStatusHTTP(b *testing.B) {
 	defer bt.Close(ctx)
 	h := bt.Handler()
 	b.ReportAllocs()
+	cpu := processCPU()
+	defer func() { b.ReportMetric(float64(processCPU()-cpu)/float64(b.N), "cpu-ns/op") }()
 	for i := 0; b.Loop(); i++ {
 		body := url.Values{"command": {"/klima"}, "text": {fmt.Sprintf("status M.%05d", (i*7919)%10_000)}, "user_id": {"U1"},
 			"channel_id": {"C1"}, "team_id": {"T1"}, "response_url": {"http://127.0.0.1:1/"}}.Encode()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/klimabot/klimabot/locales"
@@ -171,11 +172,30 @@ func (s *Service) zone(ch Channel) *time.Location {
 		if name == "" {
 			continue
 		}
-		if loc, err := time.LoadLocation(name); err == nil {
+		if loc, err := loadLocation(name); err == nil {
 			return loc
 		}
 	}
 	return time.UTC
+}
+
+// zones caches time.LoadLocation, which reads and parses the zone file
+// on every call (4% of the bot's CPU under load, profiled in
+// docs/PERFORMANCE.md). A *time.Location is immutable; the names are the
+// few zones channels use.
+var zones sync.Map // name → *time.Location
+
+// loadLocation is time.LoadLocation, cached; failures are not cached.
+func loadLocation(name string) (*time.Location, error) {
+	if loc, ok := zones.Load(name); ok {
+		return loc.(*time.Location), nil
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, err
+	}
+	zones.Store(name, loc)
+	return loc, nil
 }
 
 // today is the calendar day now in the channel's zone.

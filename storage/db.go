@@ -136,7 +136,8 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	// Statements used inside transactions are prepared now: a transaction
 	// holds a connection and must not wait for another one to prepare.
 	db.wcache, db.rcache = newStmtCache(w), newStmtCache(r)
-	if err := db.rcache.warm(ctx, measureByKeySQL, sectionsSQL, stepsSQL); err != nil {
+	db.rcache.detach = true
+	if err := db.rcache.warm(ctx, measureByKeySQL, sectionsSQL, stepsSQL, channelSQL, followsSQL); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("prepare queries: %w", err)
 	}
@@ -189,13 +190,18 @@ func (db *DB) Ping(ctx context.Context) error {
 }
 
 // read runs fn in one read transaction: all its queries see one snapshot.
+// Its statements run detached from ctx's cancellation (see detached).
 func (db *DB) read(ctx context.Context, fn func(tx querier) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	ctx = detached(ctx)
 	tx, err := db.reader.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return fmt.Errorf("begin read: %w", err)
 	}
 	defer tx.Rollback()
-	return fn(cachedTx{tx: tx, cache: db.rcache})
+	return fn(cachedTx{tx: tx, cache: db.rcache, ctx: ctx})
 }
 
 // formatTime returns t as stored, or nil (NULL) for the zero time.

@@ -21,12 +21,39 @@ type querier interface {
 // texts are constants or a handful of variants, so the cache stays small.
 type stmtCache struct {
 	pool *sql.DB
-	mu   sync.Mutex
-	m    map[string]*sql.Stmt
+	// detach runs the statements on contexts that cannot be cancelled (see
+	// detached).
+	detach bool
+	mu     sync.Mutex
+	m      map[string]*sql.Stmt
 }
 
 func newStmtCache(pool *sql.DB) *stmtCache {
 	return &stmtCache{pool: pool, m: map[string]*sql.Stmt{}}
+}
+
+// detached returns ctx without its cancellation (its values kept).
+//
+// A statement run on a context that can be cancelled costs two goroutines
+// and a progress handler: database/sql watches the context for each Rows
+// (and each Tx), and the SQLite driver for each statement, to interrupt it.
+// The reads of a command are small indexed queries that take well under a
+// millisecond and never wait for a lock (WAL), so interrupting them gains
+// nothing; their callers still check the context between steps. Measured
+// in docs/PERFORMANCE.md ("Lean read path").
+func detached(ctx context.Context) context.Context {
+	if ctx.Done() == nil {
+		return ctx
+	}
+	return context.WithoutCancel(ctx)
+}
+
+// use returns the context a statement of the cache runs on.
+func (c *stmtCache) use(ctx context.Context) context.Context {
+	if c.detach {
+		return detached(ctx)
+	}
+	return ctx
 }
 
 // lookup returns the cached statement for query, nil if there is none.
@@ -81,6 +108,7 @@ func (c *stmtCache) close() {
 
 // ExecContext runs query as a cached statement on the pool.
 func (c *stmtCache) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	ctx = c.use(ctx)
 	st, err := c.get(ctx, query)
 	if err != nil {
 		return nil, err
@@ -90,6 +118,7 @@ func (c *stmtCache) ExecContext(ctx context.Context, query string, args ...any) 
 
 // QueryContext runs query as a cached statement on the pool.
 func (c *stmtCache) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	ctx = c.use(ctx)
 	st, err := c.get(ctx, query)
 	if err != nil {
 		return nil, err
@@ -100,6 +129,7 @@ func (c *stmtCache) QueryContext(ctx context.Context, query string, args ...any)
 // QueryRowContext runs query as a cached statement on the pool. If the
 // statement cannot be prepared, the error comes from the returned Row.
 func (c *stmtCache) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	ctx = c.use(ctx)
 	st, err := c.get(ctx, query)
 	if err != nil {
 		return c.pool.QueryRowContext(ctx, query, args...)
