@@ -14,9 +14,10 @@ import (
 // (HTTP form or Socket Mode envelope). It returns the acknowledgement: the
 // ephemeral answer when the work finished within Config.Budget, else nil —
 // acknowledge empty then, and the answer goes to response_url when it is
-// ready. then must be called once the acknowledgement was sent: it posts
-// the announcement of log and done (after the ack, so the caller's answer
-// is never held up by it) or, for late work, the answer and announcement.
+// ready. then, unless nil, must be called once the acknowledgement was
+// sent: it posts the announcement of log and done (after the ack, so the
+// caller's answer is never held up by it) or, for late work, the answer
+// and announcement. It is nil when nothing follows (status, list, …).
 func (b *Bot) handleSlashCommand(cmd slack.SlashCommand) (ack *slack.Msg, then func()) {
 	done := make(chan commands.Reply, 1)
 	req := commands.Request{
@@ -34,6 +35,9 @@ func (b *Bot) handleSlashCommand(cmd slack.SlashCommand) (ack *slack.Msg, then f
 	defer timer.Stop()
 	select {
 	case r := <-done:
+		if r.Announce == nil && !hasFiles(r) {
+			return b.ephemeral(r), nil // nothing follows: no flush, no closure
+		}
 		return b.ephemeral(r), func() {
 			b.goAnnounce(r.Announce)
 			b.goUpload(cmd, r)

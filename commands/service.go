@@ -101,6 +101,11 @@ func (s *Service) Execute(ctx context.Context, req Request) Reply {
 
 func (s *Service) execute(ctx context.Context, req Request) Reply {
 	cmd, perr := Parse(req.Text)
+	if sn, ok := s.Store.(Snapshotter); ok && perr == nil && cmd.readOnly() {
+		var end func()
+		ctx, end = sn.Snapshot(ctx)
+		defer end()
+	}
 	c := &call{s: s, ctx: ctx, req: req, cmd: cmd}
 	c.inferText, c.inferFrom = cmd.writing()
 	if err := c.load(cmd.WordLanguage()); err != nil {
@@ -146,6 +151,27 @@ func (s *Service) execute(ctx context.Context, req Request) Reply {
 	}
 	r.Lang = c.lang
 	return r
+}
+
+// Snapshotter is a Store that can serve all reads of one command from one
+// read transaction (storage.DB.Snapshot): the reads made with the returned
+// context see one snapshot of the data, on one connection. Such reads do
+// not see writes made after the snapshot began, so Execute takes one only
+// for commands that do not read what they write (see readOnly). end must
+// be called.
+type Snapshotter interface {
+	Snapshot(ctx context.Context) (_ context.Context, end func())
+}
+
+// readOnly reports whether the command only reads (its answer needs no
+// read of its own writes; learning the caller's language is a write that
+// nothing reads back within the command).
+func (c Command) readOnly() bool {
+	switch c.Name {
+	case CmdStatus, CmdList, CmdDeadlines, CmdHelp:
+		return true
+	}
+	return false
 }
 
 // load reads the caller and the channel and decides the language; wordLang

@@ -10,12 +10,14 @@ import (
 	"github.com/klimabot/klimabot/commands"
 )
 
-// Queries of Channel, which every command runs (prepared at Open).
+// Queries of Channel and User, which every command runs (prepared at Open).
 const (
 	channelSQL = `SELECT languages, time_zone, schedule, stale_days, follow_all, last_tick
 		FROM channels WHERE id = ?`
 	followsSQL = `SELECT m.code FROM channel_follows f JOIN measures m ON m.id = f.measure_id
 		WHERE f.channel_id = ? ORDER BY m.code`
+	userSQL = `SELECT name, language, locale, locale_at, team_id,
+		inferred_lang, inferred_from, inferred_text, inferred_at FROM users WHERE id = ?`
 )
 
 // Channel returns a channel's settings with the codes of the measures it
@@ -111,8 +113,7 @@ func (db *DB) User(ctx context.Context, id string) (commands.User, error) {
 	u := commands.User{ID: id}
 	var localeAt, inferredAt sql.NullString
 	var from string
-	err := db.rcache.QueryRowContext(ctx, `SELECT name, language, locale, locale_at, team_id,
-			inferred_lang, inferred_from, inferred_text, inferred_at FROM users WHERE id = ?`, id).
+	err := db.rcache.QueryRowContext(ctx, userSQL, id).
 		Scan(&u.Name, &u.Language, &u.Locale, &localeAt, &u.Team,
 			&u.Inferred.Lang, &from, &u.Inferred.Text, &inferredAt)
 	if errors.Is(err, sql.ErrNoRows) {

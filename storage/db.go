@@ -137,7 +137,8 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	// holds a connection and must not wait for another one to prepare.
 	db.wcache, db.rcache = newStmtCache(w), newStmtCache(r)
 	db.rcache.detach = true
-	if err := db.rcache.warm(ctx, measureByKeySQL, sectionsSQL, stepsSQL, channelSQL, followsSQL); err != nil {
+	if err := db.rcache.warm(ctx, measureByKeySQL, sectionsSQL, stepsSQL, channelSQL, followsSQL, userSQL,
+		lastEntriesSQL, statusDeadlinesSQL); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("prepare queries: %w", err)
 	}
@@ -194,6 +195,9 @@ func (db *DB) Ping(ctx context.Context) error {
 func (db *DB) read(ctx context.Context, fn func(tx querier) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
+	}
+	if s := db.snapshotIn(ctx); s != nil {
+		return fn(s.q) // the command's snapshot (see Snapshot)
 	}
 	ctx = detached(ctx)
 	tx, err := db.reader.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})

@@ -108,6 +108,9 @@ func (c *stmtCache) close() {
 
 // ExecContext runs query as a cached statement on the pool.
 func (c *stmtCache) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if s := snapshotFor(ctx, c); s != nil {
+		return s.q.ExecContext(ctx, query, args...)
+	}
 	ctx = c.use(ctx)
 	st, err := c.get(ctx, query)
 	if err != nil {
@@ -118,6 +121,9 @@ func (c *stmtCache) ExecContext(ctx context.Context, query string, args ...any) 
 
 // QueryContext runs query as a cached statement on the pool.
 func (c *stmtCache) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if s := snapshotFor(ctx, c); s != nil {
+		return s.q.QueryContext(ctx, query, args...)
+	}
 	ctx = c.use(ctx)
 	st, err := c.get(ctx, query)
 	if err != nil {
@@ -129,6 +135,9 @@ func (c *stmtCache) QueryContext(ctx context.Context, query string, args ...any)
 // QueryRowContext runs query as a cached statement on the pool. If the
 // statement cannot be prepared, the error comes from the returned Row.
 func (c *stmtCache) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if s := snapshotFor(ctx, c); s != nil {
+		return s.q.QueryRowContext(ctx, query, args...)
+	}
 	ctx = c.use(ctx)
 	st, err := c.get(ctx, query)
 	if err != nil {
