@@ -148,6 +148,9 @@ func (db *DB) commitLoop() {
 		}
 		db.commitBatch(batch)
 		clear(batch)
+		// the writer connection is free: prepare what the batch ran
+		// unprepared, for the next ones
+		db.wcache.learn(context.Background())
 	}
 }
 

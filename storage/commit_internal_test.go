@@ -234,3 +234,37 @@ func TestGroupCommit_Close(t *testing.T) {
 		t.Errorf("write after Close: %v", err)
 	}
 }
+
+// A statement that a write runs unprepared is prepared after its batch, and
+// the reads of a snapshot likewise after it ends: "prepared once per
+// connection" holds for every hot statement, not only those listed at Open.
+func TestStmtCache_LearnsWhatMissed(t *testing.T) {
+	db := openGC(t)
+	ctx := context.Background()
+	const ins = "INSERT INTO t (k) VALUES (?)"
+	if db.wcache.lookup(ins) != nil {
+		t.Fatal("cached before use")
+	}
+	if err := db.write(ctx, insert("a")); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.write(ctx, insert("b")); err != nil { // after the first batch
+		t.Fatal(err)
+	}
+	if db.wcache.lookup(ins) == nil {
+		t.Error("the write's statement was not prepared after its batch")
+	}
+	const sel = "SELECT count(*) FROM t"
+	sctx, end := db.Snapshot(ctx)
+	var n int
+	if err := db.rcache.QueryRowContext(sctx, sel).Scan(&n); err != nil || n != 2 {
+		t.Fatalf("count %d, %v", n, err)
+	}
+	if db.rcache.lookup(sel) != nil {
+		t.Error("prepared inside the snapshot (it must not wait for another connection)")
+	}
+	end()
+	if db.rcache.lookup(sel) == nil {
+		t.Error("the snapshot's statement was not prepared after it ended")
+	}
+}

@@ -204,8 +204,10 @@ func (db *DB) read(ctx context.Context, fn func(tx querier) error) error {
 	if err != nil {
 		return fmt.Errorf("begin read: %w", err)
 	}
-	defer tx.Rollback()
-	return fn(cachedTx{tx: tx, cache: db.rcache, ctx: ctx})
+	err = fn(cachedTx{tx: tx, cache: db.rcache, ctx: ctx})
+	tx.Rollback()
+	db.rcache.learn(ctx) // the connection is back in the pool
+	return err
 }
 
 // formatTime returns t as stored, or nil (NULL) for the zero time.

@@ -22,9 +22,9 @@ import (
 // commands that do not read what they wrote use a snapshot (see
 // commands.Snapshotter).
 //
-// Inside a snapshot, statements prepared at Open are reused on the
-// snapshot's connection; any other query is prepared on that connection
-// for one use. A snapshot never waits for a second reader connection, so a
+// Inside a snapshot, prepared statements are reused on the snapshot's
+// connection; any other query is prepared on that connection for one use,
+// and for good once the snapshot ends (stmtCache.learn). A snapshot never waits for a second reader connection, so a
 // pool full of snapshots cannot deadlock. (The few reads that use the
 // reader pool directly — the reminder pass, button actions, the integrity
 // check — are not run by the commands that take snapshots.)
@@ -43,7 +43,11 @@ func (db *DB) Snapshot(ctx context.Context) (context.Context, func()) {
 		return ctx, func() {}
 	}
 	s := &snapshot{db: db, q: cachedTx{tx: tx, cache: db.rcache, ctx: dctx}}
-	return context.WithValue(ctx, snapshotKey{}, s), func() { tx.Rollback() }
+	return context.WithValue(ctx, snapshotKey{}, s), func() {
+		if tx.Rollback() == nil { // the first end
+			db.rcache.learn(dctx)
+		}
+	}
 }
 
 // snapshot is a read transaction shared by the reads under one context.

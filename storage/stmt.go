@@ -26,10 +26,49 @@ type stmtCache struct {
 	detach bool
 	mu     sync.Mutex
 	m      map[string]*sql.Stmt
+	// missed are queries that ran unprepared inside a transaction (which
+	// cannot prepare on the pool: see get); learn prepares them once the
+	// transaction has given its connection back.
+	missed map[string]bool
 }
 
+// maxCached bounds the statements a cache keeps, counting those it means
+// to learn: the texts are constants or a handful of variants, but a cache
+// must not grow with the data if one day a text is built from it.
+const maxCached = 256
+
 func newStmtCache(pool *sql.DB) *stmtCache {
-	return &stmtCache{pool: pool, m: map[string]*sql.Stmt{}}
+	return &stmtCache{pool: pool, m: map[string]*sql.Stmt{}, missed: map[string]bool{}}
+}
+
+// miss notes that query ran unprepared inside a transaction.
+func (c *stmtCache) miss(query string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.pool != nil && len(c.m)+len(c.missed) < maxCached {
+		c.missed[query] = true
+	}
+}
+
+// learn prepares the queries that missed the cache, so that transactions
+// find them from now on. It must be called without holding a connection of
+// the pool (after a transaction ended). A query that fails to prepare is
+// not retried until it misses again.
+func (c *stmtCache) learn(ctx context.Context) {
+	c.mu.Lock()
+	if len(c.missed) == 0 {
+		c.mu.Unlock()
+		return
+	}
+	qs := make([]string, 0, len(c.missed))
+	for q := range c.missed {
+		qs = append(qs, q)
+	}
+	clear(c.missed)
+	c.mu.Unlock()
+	for _, q := range qs {
+		_, _ = c.get(ctx, q) // on error it runs unprepared, and fails there if it must
+	}
 }
 
 // detached returns ctx without its cancellation (its values kept).
@@ -147,7 +186,8 @@ func (c *stmtCache) QueryRowContext(ctx context.Context, query string, args ...a
 }
 
 // cachedTx is a transaction that uses its pool's cached statements when
-// they were prepared before (see warm) and plain queries otherwise. If ctx
+// they were prepared before (see warm and learn) and plain queries
+// otherwise. If ctx
 // is set, every statement runs on it instead of the context it is given:
 // the writes of a group commit share a transaction, and one caller's
 // cancelled context must not interrupt the connection under the others.
@@ -171,6 +211,7 @@ func (t cachedTx) ExecContext(ctx context.Context, query string, args ...any) (s
 	if st := t.cache.lookup(query); st != nil {
 		return t.tx.StmtContext(ctx, st).ExecContext(ctx, args...)
 	}
+	t.cache.miss(query)
 	return t.tx.ExecContext(ctx, query, args...)
 }
 
@@ -180,6 +221,7 @@ func (t cachedTx) QueryContext(ctx context.Context, query string, args ...any) (
 	if st := t.cache.lookup(query); st != nil {
 		return t.tx.StmtContext(ctx, st).QueryContext(ctx, args...)
 	}
+	t.cache.miss(query)
 	return t.tx.QueryContext(ctx, query, args...)
 }
 
@@ -189,5 +231,6 @@ func (t cachedTx) QueryRowContext(ctx context.Context, query string, args ...any
 	if st := t.cache.lookup(query); st != nil {
 		return t.tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
 	}
+	t.cache.miss(query)
 	return t.tx.QueryRowContext(ctx, query, args...)
 }
