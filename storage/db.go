@@ -89,8 +89,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 		return nil, fmt.Errorf("open database %q: a database file path is required (in-memory databases are not supported)", path)
 	}
 	db := &DB{path: path, now: time.Now}
-	db.wcache = newStmtCache(nil) // until the pools are open: nothing cached
-	db.rcache = newStmtCache(nil)
+	db.rcache = newStmtCache(nil) // until the read pool is open: nothing cached
 	for _, o := range opts {
 		o(db)
 	}
@@ -109,6 +108,9 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
+	// The committer reads db.wcache from now on: it is set once, here. It
+	// learns statements only once the migrations are done (see warm).
+	db.wcache = newStmtCache(w)
 	db.startCommitter()
 	if err := db.migrate(ctx); err != nil {
 		db.stopCommitter()
@@ -135,7 +137,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	}
 	// Statements used inside transactions are prepared now: a transaction
 	// holds a connection and must not wait for another one to prepare.
-	db.wcache, db.rcache = newStmtCache(w), newStmtCache(r)
+	db.rcache = newStmtCache(r)
 	db.rcache.detach = true
 	if err := db.rcache.warm(ctx, measureByKeySQL, sectionsSQL, stepsSQL, channelSQL, followsSQL, userSQL,
 		lastEntriesSQL, statusDeadlinesSQL); err != nil {

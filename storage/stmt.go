@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"sync"
+	"sync/atomic"
 )
 
 // querier is what the query code needs: a pool or a transaction whose
@@ -30,6 +31,9 @@ type stmtCache struct {
 	// cannot prepare on the pool: see get); learn prepares them once the
 	// transaction has given its connection back.
 	missed map[string]bool
+	// learning turns miss on; warm sets it, so that the migrations run at
+	// Open are not learnt.
+	learning atomic.Bool
 }
 
 // maxCached bounds the statements a cache keeps, counting those it means
@@ -43,6 +47,9 @@ func newStmtCache(pool *sql.DB) *stmtCache {
 
 // miss notes that query ran unprepared inside a transaction.
 func (c *stmtCache) miss(query string) {
+	if !c.learning.Load() {
+		return
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.pool != nil && len(c.m)+len(c.missed) < maxCached {
@@ -125,13 +132,15 @@ func (c *stmtCache) get(ctx context.Context, query string) (*sql.Stmt, error) {
 	return st, nil
 }
 
-// warm prepares queries ahead of use, so that transactions find them.
+// warm prepares queries ahead of use, so that transactions find them, and
+// from then on learns the queries that transactions miss.
 func (c *stmtCache) warm(ctx context.Context, queries ...string) error {
 	for _, q := range queries {
 		if _, err := c.get(ctx, q); err != nil {
 			return err
 		}
 	}
+	c.learning.Store(true)
 	return nil
 }
 
