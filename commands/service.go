@@ -163,6 +163,14 @@ type Snapshotter interface {
 	Snapshot(ctx context.Context) (_ context.Context, end func())
 }
 
+// ReadOnly reports whether the command line text is one that only reads
+// (see readOnly): a transport may then take the command's snapshot before
+// its own reads of the caller (Snapshotter), so that they share it.
+func ReadOnly(text string) bool {
+	cmd, err := Parse(text)
+	return err == nil && cmd.readOnly()
+}
+
 // readOnly reports whether the command only reads (its answer needs no
 // read of its own writes; learning the caller's language is a write that
 // nothing reads back within the command).
