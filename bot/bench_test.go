@@ -105,3 +105,24 @@ func BenchmarkSignedStatusHTTP(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkAnnouncementText is the notification text of a log's
+// announcement (a paragraph naming the person and the measure, then their
+// words), which every log and done pays besides its blocks.
+func BenchmarkAnnouncementText(b *testing.B) {
+	bundle, err := locales.New()
+	if err != nil {
+		b.Fatal(err)
+	}
+	a := &commands.Announcement{Langs: []string{"de", "cs"}, Parts: []commands.Part{
+		commands.Paragraph{Text: commands.Msg("announce.log", commands.Data{"Name": "Anna Nováková",
+			"Measure": commands.Raw("F.019 Kommunale Klimapartnerschaft")})},
+		commands.Paragraph{Text: commands.Raw("Workshop mit dem Partner <am> Dienstag & *Protokoll* verschickt")},
+	}}
+	b.ReportAllocs()
+	for b.Loop() {
+		if AnnouncementText(a, bundle) == "" {
+			b.Fatal("empty")
+		}
+	}
+}
