@@ -67,6 +67,8 @@ type call struct {
 	channel Channel
 	lang    string
 	loc     *time.Location
+	// leave, if set, ends the call's read snapshot (see leaveSnapshot).
+	leave func()
 	// inferText is what the caller wrote in this call that tells their
 	// language (a logged text, a thread reply); inferFrom says what it is.
 	inferText string
@@ -101,12 +103,17 @@ func (s *Service) Execute(ctx context.Context, req Request) Reply {
 
 func (s *Service) execute(ctx context.Context, req Request) Reply {
 	cmd, perr := Parse(req.Text)
-	if sn, ok := s.Store.(Snapshotter); ok && perr == nil && cmd.readOnly() {
-		var end func()
-		ctx, end = sn.Snapshot(ctx)
-		defer end()
-	}
 	c := &call{s: s, ctx: ctx, req: req, cmd: cmd}
+	if sn, ok := s.Store.(Snapshotter); ok && perr == nil && (cmd.readOnly() || cmd.Name == CmdLog) {
+		// log reads (caller, channel, measure) and then writes once, reading
+		// nothing after: its reads share a snapshot that it leaves before
+		// the write (leaveSnapshot), so that it holds no reader connection
+		// while it waits for its commit.
+		var end func()
+		c.ctx, end = sn.Snapshot(ctx)
+		defer end()
+		c.leave = func() { end(); c.ctx = ctx }
+	}
 	c.inferText, c.inferFrom = cmd.writing()
 	if err := c.load(cmd.WordLanguage()); err != nil {
 		return c.fail(err)
@@ -157,8 +164,9 @@ func (s *Service) execute(ctx context.Context, req Request) Reply {
 // read transaction (storage.DB.Snapshot): the reads made with the returned
 // context see one snapshot of the data, on one connection. Such reads do
 // not see writes made after the snapshot began, so Execute takes one only
-// for commands that do not read what they write (see readOnly). end must
-// be called.
+// for commands that do not read what they write (see readOnly), and for
+// log, which leaves it before its write (leaveSnapshot). end must be
+// called; it may be called more than once.
 type Snapshotter interface {
 	Snapshot(ctx context.Context) (_ context.Context, end func())
 }
@@ -198,6 +206,15 @@ func (c *call) load(wordLang string) error {
 	c.lang = c.s.Language(c.user, wordLang, c.req, c.channel)
 	c.loc = c.s.zone(c.channel)
 	return nil
+}
+
+// leaveSnapshot ends the call's read snapshot, if it has one, before a
+// write: the reads after it (if any) see the latest data again.
+func (c *call) leaveSnapshot() {
+	if c.leave != nil {
+		c.leave()
+		c.leave = nil
+	}
 }
 
 // zone returns the channel's time zone, the default zone, or UTC.
