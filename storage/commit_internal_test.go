@@ -61,6 +61,12 @@ func keys(t *testing.T, db *DB) string {
 // are all queued behind it, so that they are committed as one batch; it
 // returns each one's result.
 func inOneBatch(t *testing.T, db *DB, ctxs []context.Context, fns ...func(tx querier) error) ([]error, int64) {
+	return inOneBatchThen(t, db, ctxs, nil, fns...)
+}
+
+// inOneBatchThen is inOneBatch calling queued (if set) once all writes are
+// queued, before the committer goes on.
+func inOneBatchThen(t *testing.T, db *DB, ctxs []context.Context, queued func(), fns ...func(tx querier) error) ([]error, int64) {
 	t.Helper()
 	hold, held := make(chan struct{}), make(chan struct{})
 	first := make(chan error, 1)
@@ -92,6 +98,9 @@ func inOneBatch(t *testing.T, db *DB, ctxs []context.Context, fns ...func(tx que
 		time.Sleep(time.Millisecond)
 	}
 	before := db.CommitStats()
+	if queued != nil {
+		queued()
+	}
 	close(hold)
 	if err := <-first; err != nil {
 		t.Fatal(err)
@@ -136,7 +145,7 @@ func TestGroupCommit_FailureTakesOnlyItself(t *testing.T) {
 			return boom
 		},
 		insert("b"),
-		insert("a"), // constraint error
+		insert("first"), // constraint error: the holding write has it
 		func(tx querier) error { // writes, then panics
 			insert("panicked")(tx)
 			panic("write bug")
@@ -200,12 +209,9 @@ func TestGroupCommit_CancelledBeforeRun(t *testing.T) {
 	db := openGC(t)
 	cancelled, cancel := context.WithCancel(context.Background())
 	bg := context.Background()
-	var once sync.Once
-	errs, _ := inOneBatch(t, db, []context.Context{bg, cancelled, bg},
-		func(tx querier) error {
-			once.Do(cancel) // the caller of the next write gives up now
-			return insert("a")(tx)
-		},
+	// the caller of "gone" gives up while its write waits in the queue
+	errs, _ := inOneBatchThen(t, db, []context.Context{bg, cancelled, bg}, cancel,
+		insert("a"),
 		insert("gone"),
 		insert("b"),
 	)
