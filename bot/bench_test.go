@@ -88,6 +88,8 @@ func BenchmarkSignedStatusHTTP(b *testing.B) {
 	defer bt.Close(ctx)
 	h := bt.Handler()
 	b.ReportAllocs()
+	cpu := processCPU()
+	defer func() { b.ReportMetric(float64(processCPU()-cpu)/float64(b.N), "cpu-ns/op") }()
 	for i := 0; b.Loop(); i++ {
 		body := url.Values{"command": {"/klima"}, "text": {fmt.Sprintf("status M.%05d", (i*7919)%10_000)}, "user_id": {"U1"},
 			"channel_id": {"C1"}, "team_id": {"T1"}, "response_url": {"http://127.0.0.1:1/"}}.Encode()
@@ -100,6 +102,27 @@ func BenchmarkSignedStatusHTTP(b *testing.B) {
 		h.ServeHTTP(w, req)
 		if w.Code != 200 || !strings.Contains(w.Body.String(), "Maßnahme") {
 			b.Fatalf("answer %d: %.300s", w.Code, w.Body.String())
+		}
+	}
+}
+
+// BenchmarkAnnouncementText is the notification text of a log's
+// announcement (a paragraph naming the person and the measure, then their
+// words), which every log and done pays besides its blocks.
+func BenchmarkAnnouncementText(b *testing.B) {
+	bundle, err := locales.New()
+	if err != nil {
+		b.Fatal(err)
+	}
+	a := &commands.Announcement{Langs: []string{"de", "cs"}, Parts: []commands.Part{
+		commands.Paragraph{Text: commands.Msg("announce.log", commands.Data{"Name": "Anna Nováková",
+			"Measure": commands.Raw("F.019 Kommunale Klimapartnerschaft")})},
+		commands.Paragraph{Text: commands.Raw("Workshop mit dem Partner <am> Dienstag & *Protokoll* verschickt")},
+	}}
+	b.ReportAllocs()
+	for b.Loop() {
+		if AnnouncementText(a, bundle) == "" {
+			b.Fatal("empty")
 		}
 	}
 }

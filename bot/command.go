@@ -14,9 +14,10 @@ import (
 // (HTTP form or Socket Mode envelope). It returns the acknowledgement: the
 // ephemeral answer when the work finished within Config.Budget, else nil —
 // acknowledge empty then, and the answer goes to response_url when it is
-// ready. then must be called once the acknowledgement was sent: it posts
-// the announcement of log and done (after the ack, so the caller's answer
-// is never held up by it) or, for late work, the answer and announcement.
+// ready. then, unless nil, must be called once the acknowledgement was
+// sent: it posts the announcement of log and done (after the ack, so the
+// caller's answer is never held up by it) or, for late work, the answer
+// and announcement. It is nil when nothing follows (status, list, …).
 func (b *Bot) handleSlashCommand(cmd slack.SlashCommand) (ack *slack.Msg, then func()) {
 	done := make(chan commands.Reply, 1)
 	req := commands.Request{
@@ -34,6 +35,9 @@ func (b *Bot) handleSlashCommand(cmd slack.SlashCommand) (ack *slack.Msg, then f
 	defer timer.Stop()
 	select {
 	case r := <-done:
+		if r.Announce == nil && !hasFiles(r) {
+			return b.ephemeral(r), nil // nothing follows: no flush, no closure
+		}
 		return b.ephemeral(r), func() {
 			b.goAnnounce(r.Announce)
 			b.goUpload(cmd, r)
@@ -106,7 +110,21 @@ func (b *Bot) goAnnounce(a *commands.Announcement) {
 // an external member.
 func (b *Bot) execute(ctx context.Context, req commands.Request, team string) commands.Reply {
 	start := time.Now()
-	u, _ := b.user(ctx, req.User.ID, true)
+	// A command that only reads takes its snapshot here, so that the
+	// caller's record is read in it too (one read transaction a command).
+	base := ctx
+	ctx, end := b.snapshot(ctx, req.Text)
+	defer func() { end() }()
+	u, _ := b.user(ctx, req.User.ID, false)
+	if !b.fresh(u) {
+		// Slack is asked for the locale and the record re-read before it
+		// is saved: not under the snapshot (a network call must not hold
+		// it, and the re-read must see the latest record). The command
+		// then reads without one.
+		end()
+		ctx, end = base, func() {}
+		u, _ = b.user(ctx, req.User.ID, true)
+	}
 	if b.fresh(u) {
 		req.Locale = u.Locale
 	}
@@ -118,6 +136,15 @@ func (b *Bot) execute(ctx context.Context, req commands.Request, team string) co
 	r := b.svc.Execute(ctx, req)
 	b.countCommand(req.Text, r, time.Since(start))
 	return r
+}
+
+// snapshot starts the read transaction of a command that only reads
+// (commands.ReadOnly), if the store offers one (commands.Snapshotter).
+func (b *Bot) snapshot(ctx context.Context, text string) (context.Context, func()) {
+	if sn, ok := b.svc.Store.(commands.Snapshotter); ok && commands.ReadOnly(text) {
+		return sn.Snapshot(ctx)
+	}
+	return ctx, func() {}
 }
 
 // countCommand records a command in the metrics.

@@ -90,6 +90,8 @@ func (b *Bot) writeJSON(w http.ResponseWriter, v any) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	// A length, not chunks: the answer leaves in one write, flushed or not.
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(http.StatusOK)
 	w.Write(body)
 }
@@ -119,8 +121,10 @@ func (b *Bot) serveCommand(w http.ResponseWriter, r *http.Request) {
 	} else {
 		w.WriteHeader(http.StatusOK)
 	}
-	flush(w)
-	then()
+	if then != nil {
+		flush(w) // the answer goes out now, before the work that follows
+		then()
+	}
 }
 
 func (b *Bot) serveEvents(w http.ResponseWriter, r *http.Request) {

@@ -76,7 +76,9 @@ func (b *Bot) socketEvent(ctx context.Context, client *socketmode.Client, evt so
 		b.goWork("socket slash command", func(context.Context) {
 			ack, then := b.handleSlashCommand(cmd)
 			b.socketAck(client, req, ack, cmd.ResponseURL)
-			then()
+			if then != nil {
+				then()
+			}
 		})
 	case socketmode.EventTypeEventsAPI:
 		ev, ok := evt.Data.(slackevents.EventsAPIEvent)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/klimabot/klimabot/locales"
@@ -69,6 +70,8 @@ type call struct {
 	channel Channel
 	lang    string
 	loc     *time.Location
+	// leave, if set, ends the call's read snapshot (see leaveSnapshot).
+	leave func()
 	// inferText is what the caller wrote in this call that tells their
 	// language (a logged text, a thread reply); inferFrom says what it is.
 	inferText string
@@ -104,6 +107,16 @@ func (s *Service) Execute(ctx context.Context, req Request) Reply {
 func (s *Service) execute(ctx context.Context, req Request) Reply {
 	cmd, perr := Parse(req.Text)
 	c := &call{s: s, ctx: ctx, req: req, cmd: cmd}
+	if sn, ok := s.Store.(Snapshotter); ok && perr == nil && (cmd.readOnly() || cmd.Name == CmdLog) {
+		// log reads (caller, channel, measure) and then writes once, reading
+		// nothing after: its reads share a snapshot that it leaves before
+		// the write (leaveSnapshot), so that it holds no reader connection
+		// while it waits for its commit.
+		var end func()
+		c.ctx, end = sn.Snapshot(ctx)
+		defer end()
+		c.leave = func() { end(); c.ctx = ctx }
+	}
 	c.inferText, c.inferFrom = cmd.writing()
 	if err := c.load(cmd.WordLanguage()); err != nil {
 		return c.fail(err)
@@ -150,6 +163,36 @@ func (s *Service) execute(ctx context.Context, req Request) Reply {
 	return r
 }
 
+// Snapshotter is a Store that can serve all reads of one command from one
+// read transaction (storage.DB.Snapshot): the reads made with the returned
+// context see one snapshot of the data, on one connection. Such reads do
+// not see writes made after the snapshot began, so Execute takes one only
+// for commands that do not read what they write (see readOnly), and for
+// log, which leaves it before its write (leaveSnapshot). end must be
+// called; it may be called more than once.
+type Snapshotter interface {
+	Snapshot(ctx context.Context) (_ context.Context, end func())
+}
+
+// ReadOnly reports whether the command line text is one that only reads
+// (see readOnly): a transport may then take the command's snapshot before
+// its own reads of the caller (Snapshotter), so that they share it.
+func ReadOnly(text string) bool {
+	cmd, err := Parse(text)
+	return err == nil && cmd.readOnly()
+}
+
+// readOnly reports whether the command only reads (its answer needs no
+// read of its own writes; learning the caller's language is a write that
+// nothing reads back within the command).
+func (c Command) readOnly() bool {
+	switch c.Name {
+	case CmdStatus, CmdList, CmdDeadlines, CmdHelp:
+		return true
+	}
+	return false
+}
+
 // load reads the caller and the channel and decides the language; wordLang
 // is the language of the typed subcommand word, if any.
 func (c *call) load(wordLang string) error {
@@ -168,17 +211,45 @@ func (c *call) load(wordLang string) error {
 	return nil
 }
 
+// leaveSnapshot ends the call's read snapshot, if it has one, before a
+// write: the reads after it (if any) see the latest data again.
+func (c *call) leaveSnapshot() {
+	if c.leave != nil {
+		c.leave()
+		c.leave = nil
+	}
+}
+
 // zone returns the channel's time zone, the default zone, or UTC.
 func (s *Service) zone(ch Channel) *time.Location {
 	for _, name := range []string{ch.TimeZone, s.DefaultTZ, DefaultTimeZone} {
 		if name == "" {
 			continue
 		}
-		if loc, err := time.LoadLocation(name); err == nil {
+		if loc, err := loadLocation(name); err == nil {
 			return loc
 		}
 	}
 	return time.UTC
+}
+
+// zones caches time.LoadLocation, which reads and parses the zone file
+// on every call (4% of the bot's CPU under load, profiled in
+// docs/PERFORMANCE.md). A *time.Location is immutable; the names are the
+// few zones channels use.
+var zones sync.Map // name → *time.Location
+
+// loadLocation is time.LoadLocation, cached; failures are not cached.
+func loadLocation(name string) (*time.Location, error) {
+	if loc, ok := zones.Load(name); ok {
+		return loc.(*time.Location), nil
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, err
+	}
+	zones.Store(name, loc)
+	return loc, nil
 }
 
 // today is the calendar day now in the channel's zone.

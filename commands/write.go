@@ -91,6 +91,7 @@ func (c *call) addEntry(m *Measure, text string, src Source) (Reply, error) {
 	if err := c.requireMember(m); err != nil {
 		return Reply{}, err
 	}
+	c.leaveSnapshot()
 	e, err := c.s.Store.AddEntry(c.ctx, Entry{
 		MeasureID: m.ID, Author: c.req.User, Text: text, Source: src, ChannelID: c.req.ChannelID,
 	})

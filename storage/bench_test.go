@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -142,5 +143,32 @@ func BenchmarkDeadlinesDue(b *testing.B) {
 		if err != nil || len(ds) != 2*benchMeasures {
 			b.Fatalf("deadlines: %d, %v", len(ds), err)
 		}
+	}
+}
+
+// BenchmarkAddEntry16 is `log` from 16 concurrent writers (SPEC's write
+// bar): with group commit, writes that queue behind a commit share the next
+// one. It reports the writes per commit.
+func BenchmarkAddEntry16(b *testing.B) {
+	db := MustOpenDB(b)
+	mustImport(b, db, f019())
+	m := mustMeasure(b, db, "F.019")
+	ctx := context.Background()
+	before := db.CommitStats()
+	b.ReportAllocs()
+	procs := runtime.GOMAXPROCS(0)
+	b.SetParallelism((16 + procs - 1) / procs)
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, err := db.AddEntry(ctx, commands.Entry{MeasureID: m.ID, Text: "Fortschritt", Source: commands.SourceCommand,
+				Author: commands.Person{ID: "U1", Name: "Alice"}}); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	st := db.CommitStats()
+	if c := st.Commits - before.Commits; c > 0 {
+		b.ReportMetric(float64(st.Writes-before.Writes)/float64(c), "writes/commit")
 	}
 }

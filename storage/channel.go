@@ -10,6 +10,16 @@ import (
 	"github.com/klimabot/klimabot/commands"
 )
 
+// Queries of Channel and User, which every command runs (prepared at Open).
+const (
+	channelSQL = `SELECT languages, time_zone, schedule, stale_days, follow_all, last_tick
+		FROM channels WHERE id = ?`
+	followsSQL = `SELECT m.code FROM channel_follows f JOIN measures m ON m.id = f.measure_id
+		WHERE f.channel_id = ? ORDER BY m.code`
+	userSQL = `SELECT name, language, locale, locale_at, team_id,
+		inferred_lang, inferred_from, inferred_text, inferred_at FROM users WHERE id = ?`
+)
+
 // Channel returns a channel's settings with the codes of the measures it
 // follows (in code order), or commands.DefaultChannel if it was never saved.
 func (db *DB) Channel(ctx context.Context, id string) (commands.Channel, error) {
@@ -17,8 +27,7 @@ func (db *DB) Channel(ctx context.Context, id string) (commands.Channel, error) 
 	err := db.read(ctx, func(tx querier) error {
 		var langs string
 		var lastTick sql.NullString
-		err := tx.QueryRowContext(ctx, `SELECT languages, time_zone, schedule, stale_days, follow_all, last_tick
-			FROM channels WHERE id = ?`, id).Scan(&langs, &c.TimeZone, &c.Schedule, &c.StaleDays, &c.FollowAll, &lastTick)
+		err := tx.QueryRowContext(ctx, channelSQL, id).Scan(&langs, &c.TimeZone, &c.Schedule, &c.StaleDays, &c.FollowAll, &lastTick)
 		if errors.Is(err, sql.ErrNoRows) {
 			c = commands.DefaultChannel(id, "")
 			return nil
@@ -32,8 +41,7 @@ func (db *DB) Channel(ctx context.Context, id string) (commands.Channel, error) 
 		if c.LastTick, err = parseTime(lastTick); err != nil {
 			return fmt.Errorf("select channel: %w", err)
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT m.code FROM channel_follows f JOIN measures m ON m.id = f.measure_id
-			WHERE f.channel_id = ? ORDER BY m.code`, id)
+		rows, err := tx.QueryContext(ctx, followsSQL, id)
 		if err != nil {
 			return fmt.Errorf("select follows: %w", err)
 		}
@@ -105,8 +113,7 @@ func (db *DB) User(ctx context.Context, id string) (commands.User, error) {
 	u := commands.User{ID: id}
 	var localeAt, inferredAt sql.NullString
 	var from string
-	err := db.rcache.QueryRowContext(ctx, `SELECT name, language, locale, locale_at, team_id,
-			inferred_lang, inferred_from, inferred_text, inferred_at FROM users WHERE id = ?`, id).
+	err := db.rcache.QueryRowContext(ctx, userSQL, id).
 		Scan(&u.Name, &u.Language, &u.Locale, &localeAt, &u.Team,
 			&u.Inferred.Lang, &from, &u.Inferred.Text, &inferredAt)
 	if errors.Is(err, sql.ErrNoRows) {

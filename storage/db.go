@@ -65,8 +65,10 @@ type DB struct {
 	reader *sql.DB // query_only connections
 	wcache *stmtCache
 	rcache *stmtCache
-	now    func() time.Time
-	guard  *guard // the file and write checks (guard.go)
+	// commits is the group commit of all writes: see commit.go.
+	commits *committer
+	now     func() time.Time
+	guard   *guard // the file and write checks (guard.go)
 	// mustExist: refuse a missing, empty, read-only or damaged file
 	// (startcheck.go)
 	mustExist bool
@@ -92,8 +94,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 		return nil, fmt.Errorf("open database %q: a database file path is required (in-memory databases are not supported)", path)
 	}
 	db := &DB{path: path, now: time.Now}
-	db.wcache = newStmtCache(nil) // until the pools are open: nothing cached
-	db.rcache = newStmtCache(nil)
+	db.rcache = newStmtCache(nil) // until the read pool is open: nothing cached
 	for _, o := range opts {
 		o(db)
 	}
@@ -126,7 +127,12 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 			return nil, err
 		}
 	}
+	// The committer reads db.wcache from now on: it is set once, here. It
+	// learns statements only once the migrations are done (see warm).
+	db.wcache = newStmtCache(w)
+	db.startCommitter()
 	if err := db.migrate(ctx); err != nil {
+		db.stopCommitter()
 		w.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
@@ -138,6 +144,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 
 	r, err := sql.Open("sqlite", name+"?"+readParams)
 	if err != nil {
+		db.stopCommitter()
 		w.Close()
 		return nil, fmt.Errorf("open database %s for reading: %w", path, err)
 	}
@@ -148,27 +155,33 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	db.reader = r
 	if err := holdReaders(ctx, r, readConns); err != nil {
 		r.Close()
+		db.stopCommitter()
 		w.Close()
 		return nil, fmt.Errorf("open database %s for reading: %w", path, err)
 	}
 	// Statements used inside transactions are prepared now: a transaction
 	// holds a connection and must not wait for another one to prepare.
-	db.wcache, db.rcache = newStmtCache(w), newStmtCache(r)
-	if err := db.rcache.warm(ctx, measureByKeySQL, sectionsSQL, stepsSQL); err != nil {
+	db.rcache = newStmtCache(r)
+	db.rcache.detach = true
+	if err := db.rcache.warm(ctx, measureByKeySQL, sectionsSQL, stepsSQL, channelSQL, followsSQL, userSQL,
+		lastEntriesSQL, statusDeadlinesSQL); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("prepare queries: %w", err)
 	}
-	if err := db.wcache.warm(ctx, measureByKeySQL, sectionsSQL, stepsSQL, measureCodeSQL, stepExistsSQL, insertEntrySQL); err != nil {
+	if err := db.wcache.warm(ctx, measureByKeySQL, sectionsSQL, stepsSQL, measureCodeSQL, stepExistsSQL, insertEntrySQL,
+		savepointSQL, releaseSQL, rollbackToSQL); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("prepare queries: %w", err)
 	}
 	return db, nil
 }
 
-// Close closes the read pool and then the writer, after asking SQLite to
-// refresh its query planner statistics.
+// Close commits the writes already queued, then closes the read pool and
+// the writer, after asking SQLite to refresh its query planner statistics.
+// Writes after Close fail.
 func (db *DB) Close() error {
 	var errs []error
+	db.stopCommitter() // commits the writes still queued
 	db.rcache.close()
 	db.wcache.close()
 	if err := db.reader.Close(); err != nil {
@@ -204,42 +217,24 @@ func (db *DB) Ping(ctx context.Context) error {
 	return db.writable(ctx)
 }
 
-// write runs fn in one write transaction (BEGIN IMMEDIATE) and commits it
-// if fn returns nil; any error rolls everything back. The guard refuses
-// writes to a lost file, checks the file just before the commit (a lost
-// file gets nothing more) and again after it, before the write is
-// acknowledged (guard.go).
-func (db *DB) write(ctx context.Context, fn func(tx querier) error) (err error) {
-	if err := db.guard.refuse(); err != nil {
-		return err
-	}
-	defer func() { err = db.guard.done(err) }()
-	tx, err := db.writer.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("begin write: %w", err)
-	}
-	if err := fn(cachedTx{tx, db.wcache}); err != nil {
-		tx.Rollback()
-		return err
-	}
-	if err := db.guard.check(); err != nil {
-		tx.Rollback() // the file at the path is not the one this would go to
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
-	}
-	return nil
-}
-
 // read runs fn in one read transaction: all its queries see one snapshot.
+// Its statements run detached from ctx's cancellation (see detached).
 func (db *DB) read(ctx context.Context, fn func(tx querier) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if s := db.snapshotIn(ctx); s != nil {
+		return fn(s.q) // the command's snapshot (see Snapshot)
+	}
+	ctx = detached(ctx)
 	tx, err := db.reader.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return fmt.Errorf("begin read: %w", err)
 	}
-	defer tx.Rollback()
-	return fn(cachedTx{tx, db.rcache})
+	err = fn(cachedTx{tx: tx, cache: db.rcache, ctx: ctx})
+	tx.Rollback()
+	db.rcache.learn(ctx) // the connection is back in the pool
+	return err
 }
 
 // formatTime returns t as stored, or nil (NULL) for the zero time.

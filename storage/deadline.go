@@ -17,6 +17,37 @@ import (
 // planned steps (those with no explicit deadline of their own, in any state)
 // that match q, soonest first; ties are ordered by measure code, step and id.
 func (db *DB) Deadlines(ctx context.Context, q commands.DeadlineQuery) ([]commands.Deadline, error) {
+	query, args, err := deadlinesQuery(q)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.rcache.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("select deadlines: %w", err)
+	}
+	defer rows.Close()
+	var out []commands.Deadline
+	for rows.Next() {
+		d, err := scanDeadline(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("select deadlines: %w", err)
+	}
+	return out, nil
+}
+
+// statusDeadlinesSQL is the text of Deadlines for one measure's open
+// deadlines (status).
+var statusDeadlinesSQL, _, _ = deadlinesQuery(commands.DeadlineQuery{MeasureIDs: []int64{1}})
+
+// deadlinesQuery builds the query of Deadlines. Its text depends only on
+// which parts of q are set, so a handful of texts are cached as prepared
+// statements; status's (one measure) is prepared at Open.
+func deadlinesQuery(q commands.DeadlineQuery) (string, []any, error) {
 	var (
 		explicit []string // conditions on deadlines d
 		implied  []string // conditions on steps s
@@ -39,7 +70,7 @@ func (db *DB) Deadlines(ctx context.Context, q commands.DeadlineQuery) ([]comman
 	} else if len(q.MeasureIDs) > 1 {
 		ids, err := json.Marshal(q.MeasureIDs)
 		if err != nil {
-			return nil, fmt.Errorf("encode measure ids: %w", err)
+			return "", nil, fmt.Errorf("encode measure ids: %w", err)
 		}
 		args = append(args, sql.Named("ids", string(ids)))
 		explicit = append(explicit, "d.measure_id IN (SELECT value FROM json_each(@ids))")
@@ -68,23 +99,7 @@ WHERE s.done_at IS NULL AND s.due IS NOT NULL
 	AND NOT EXISTS (SELECT 1 FROM deadlines x WHERE x.measure_id = s.measure_id AND x.step = s.number)` + where(implied) + `
 ORDER BY 5, 3, 4, 1 -- due, code, step, id
 LIMIT @limit`
-	rows, err := db.rcache.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("select deadlines: %w", err)
-	}
-	defer rows.Close()
-	var out []commands.Deadline
-	for rows.Next() {
-		d, err := scanDeadline(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("select deadlines: %w", err)
-	}
-	return out, nil
+	return query, args, nil
 }
 
 // scanDeadline reads one row of the Deadlines query.

@@ -16,13 +16,16 @@ const entriesSQL = `SELECT e.id, e.measure_id, m.code, coalesce(e.step, 0),
 	FROM entries e JOIN measures m ON m.id = e.measure_id
 	WHERE e.measure_id = ?`
 
+// lastEntriesSQL is Entries' query (prepared at Open: status runs it).
+const lastEntriesSQL = entriesSQL + ` ORDER BY e.created_at DESC, e.id DESC LIMIT ?`
+
 // Entries returns the newest limit progress entries of a measure (0: all),
 // newest first.
 func (db *DB) Entries(ctx context.Context, measureID int64, limit int) ([]commands.Entry, error) {
 	if limit <= 0 {
 		limit = -1
 	}
-	rows, err := db.rcache.QueryContext(ctx, entriesSQL+` ORDER BY e.created_at DESC, e.id DESC LIMIT ?`, measureID, limit)
+	rows, err := db.rcache.QueryContext(ctx, lastEntriesSQL, measureID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("select entries: %w", err)
 	}

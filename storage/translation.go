@@ -16,6 +16,17 @@ var _ translate.Store = (*DB)(nil)
 // fingerprints by provider or by people (translate.Human, which wins).
 func (db *DB) Translations(ctx context.Context, fps []string, target, provider string) (map[string]translate.Stored, error) {
 	out := map[string]translate.Stored{}
+	// in the command's snapshot when there is one (status reads its
+	// translations there): a second pool connection per command could
+	// leave every reader waiting for another
+	err := db.read(ctx, func(q querier) error { return translationsIn(ctx, q, out, fps, target, provider) })
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func translationsIn(ctx context.Context, q querier, out map[string]translate.Stored, fps []string, target, provider string) error {
 	for len(fps) > 0 {
 		n := min(len(fps), 400)
 		chunk := fps[:n]
@@ -32,22 +43,22 @@ func (db *DB) Translations(ctx context.Context, fps []string, target, provider s
 		for i := range size {
 			args = append(args, chunk[min(i, len(chunk)-1)])
 		}
-		rows, err := db.rcache.QueryContext(ctx, `SELECT fingerprint, source, provider, text, created_at
+		rows, err := q.QueryContext(ctx, `SELECT fingerprint, source, provider, text, created_at
 			FROM translations WHERE target = ? AND provider IN (?, ?)
 			AND fingerprint IN (?`+strings.Repeat(",?", size-1)+`)`, args...)
 		if err != nil {
-			return nil, fmt.Errorf("select translations: %w", err)
+			return fmt.Errorf("select translations: %w", err)
 		}
 		for rows.Next() {
 			st := translate.Stored{Target: target}
 			var at sql.NullString
 			if err := rows.Scan(&st.Fingerprint, &st.Source, &st.Provider, &st.Text, &at); err != nil {
 				rows.Close()
-				return nil, fmt.Errorf("scan translation: %w", err)
+				return fmt.Errorf("scan translation: %w", err)
 			}
 			if st.At, err = parseTime(at); err != nil {
 				rows.Close()
-				return nil, err
+				return err
 			}
 			if old, ok := out[st.Fingerprint]; ok && old.Human() {
 				continue
@@ -57,10 +68,10 @@ func (db *DB) Translations(ctx context.Context, fps []string, target, provider s
 		err = rows.Err()
 		rows.Close()
 		if err != nil {
-			return nil, fmt.Errorf("select translations: %w", err)
+			return fmt.Errorf("select translations: %w", err)
 		}
 	}
-	return out, nil
+	return nil
 }
 
 // SaveTranslations stores translations; one already stored for the same
