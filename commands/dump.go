@@ -14,7 +14,9 @@ const DumpFormat = "klimabot-export"
 // the newest one it reads. Version 2 added an entry's Submitter, Addition
 // and MessageTS (the "log as progress" shortcut): a klimabot that reads
 // only version 1 refuses a version 2 dump rather than drop who logged what.
-const DumpVersion = 2
+// Version 3 added a measure's Translated: the translations people gave
+// (CSV title_cs …), which an older klimabot would silently drop.
+const DumpVersion = 3
 
 // Dump is everything a store holds that matters to people: the measures with
 // all sheet fields, sections and steps (done states included), their explicit

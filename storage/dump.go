@@ -4,10 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/klimabot/klimabot/commands"
+	"github.com/klimabot/klimabot/commands/translate"
 )
 
 var _ commands.Dumper = (*DB)(nil)
@@ -29,6 +32,9 @@ func (db *DB) Dump(ctx context.Context, codes []string) (commands.Dump, error) {
 		for _, key := range keys {
 			m, err := measureByKey(ctx, tx, key)
 			if err != nil {
+				return err
+			}
+			if m.Translated, err = dumpHumanTexts(ctx, tx, m); err != nil {
 				return err
 			}
 			dm := commands.DumpMeasure{Measure: *m}
@@ -420,4 +426,58 @@ func restoreChannel(ctx context.Context, tx querier, c commands.Channel) error {
 		c.Schedule = commands.DefaultSchedule
 	}
 	return writeChannel(ctx, tx, c)
+}
+
+// dumpHumanTexts returns the translations people gave for m's title, steps
+// and status text (provider human), by language, so that a JSON export
+// carries them like the CSV columns they came from. Machine translations
+// are not exported: they are fetched again.
+func dumpHumanTexts(ctx context.Context, tx querier, m *commands.Measure) (map[string]commands.MeasureTexts, error) {
+	byFP := map[string][]func(mt *commands.MeasureTexts, text string){}
+	add := func(text string, set func(mt *commands.MeasureTexts, text string)) {
+		if strings.TrimSpace(text) != "" {
+			fp := translate.Fingerprint(text)
+			byFP[fp] = append(byFP[fp], set)
+		}
+	}
+	add(m.Title, func(mt *commands.MeasureTexts, t string) { mt.Title = t })
+	add(m.Status, func(mt *commands.MeasureTexts, t string) { mt.Status = t })
+	for i, st := range m.Steps {
+		add(st.Text, func(mt *commands.MeasureTexts, t string) {
+			for len(mt.Steps) <= i {
+				mt.Steps = append(mt.Steps, "")
+			}
+			mt.Steps[i] = t
+		})
+	}
+	if len(byFP) == 0 {
+		return nil, nil
+	}
+	fps := slices.Sorted(maps.Keys(byFP))
+	args := []any{translate.Human}
+	for _, fp := range fps {
+		args = append(args, fp)
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT fingerprint, target, text FROM translations
+		WHERE provider = ? AND fingerprint IN (?`+strings.Repeat(",?", len(fps)-1)+`) ORDER BY target, fingerprint`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("dump translations of %s: %w", m.Code, err)
+	}
+	defer rows.Close()
+	var out map[string]commands.MeasureTexts
+	for rows.Next() {
+		var fp, target, text string
+		if err := rows.Scan(&fp, &target, &text); err != nil {
+			return nil, fmt.Errorf("dump translations of %s: %w", m.Code, err)
+		}
+		if out == nil {
+			out = map[string]commands.MeasureTexts{}
+		}
+		mt := out[target]
+		for _, set := range byFP[fp] {
+			set(&mt, text)
+		}
+		out[target] = mt
+	}
+	return out, rows.Err()
 }

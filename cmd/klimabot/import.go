@@ -107,6 +107,15 @@ func (a *app) restoreData(ctx context.Context, name string, data []byte) (int, e
 	if err := a.db.Restore(ctx, d); err != nil {
 		return 0, err
 	}
+	ms := make([]commands.Measure, len(d.Measures))
+	for i, dm := range d.Measures {
+		ms[i] = dm.Measure
+	}
+	if ts := humanTranslations(ms, a.cfg.Language); len(ts) > 0 {
+		if err := a.db.SaveTranslations(ctx, ts); err != nil {
+			return 0, fmt.Errorf("store the translations of %s: %w", name, err)
+		}
+	}
 	return len(d.Measures), nil
 }
 

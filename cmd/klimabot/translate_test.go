@@ -127,3 +127,41 @@ func TestDemoShowsSampleTranslations(t *testing.T) {
 		t.Errorf("Czech demo status:\n%s", r.stdout)
 	}
 }
+
+// TestJSONExportKeepsPeoplesTranslations: a JSON export carries the
+// translations people gave at import, and restoring it into a new database
+// brings them back (a backup in JSON form loses nothing people wrote).
+func TestJSONExportKeepsPeoplesTranslations(t *testing.T) {
+	dir := t.TempDir()
+	csv := filepath.Join(dir, "massnahmen.csv")
+	data := "Nr.;Titel;Schritte;title_cs;Schritte (cs);status\n" +
+		"F.1;Klimapartnerschaft aufbauen;1. Kontakt aufnehmen | 2. Ratsbeschluss;Budování klimatického partnerství;| 2. Usnesení rady;läuft\n"
+	if err := os.WriteFile(csv, []byte(data), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"KLIMABOT_DB": filepath.Join(dir, "k.db")}
+	if r := runCmd(t, env, "", "import", csv); r.err != nil {
+		t.Fatalf("import: %v\n%s", r.err, r.stderr)
+	}
+	export := filepath.Join(dir, "export.json")
+	if r := runCmd(t, env, "", "export", "--format", "json", "--out", export); r.err != nil {
+		t.Fatalf("export: %v\n%s", r.err, r.stderr)
+	}
+	raw, err := os.ReadFile(export)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(raw), "Budování klimatického partnerství") || !strings.Contains(string(raw), "Usnesení rady") {
+		t.Fatalf("the export lacks the people's translations:\n%s", raw)
+	}
+	env["KLIMABOT_DB"] = filepath.Join(dir, "restored.db")
+	if r := runCmd(t, env, "", "import", export); r.err != nil {
+		t.Fatalf("restore: %v\n%s", r.err, r.stderr)
+	}
+	r := runCmd(t, env, "stav F.1\n", "console", "--lang", "cs")
+	for _, want := range []string{"F.1 Budování klimatického partnerství", "2. Usnesení rady", "1. Kontakt aufnehmen"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("restored Czech status lacks %q:\n%s", want, r.stdout)
+		}
+	}
+}
