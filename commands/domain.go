@@ -247,6 +247,9 @@ type Store interface {
 	// Measure returns the measure whose CodeKey equals CodeKey(code), with
 	// its steps in number order and its Sections; ENOTFOUND if none.
 	Measure(ctx context.Context, code string) (*Measure, error)
+	// MeasureSteps is Measure without the Sections (nil), for commands,
+	// none of which shows them.
+	MeasureSteps(ctx context.Context, code string) (*Measure, error)
 	// Codes returns all measure codes, sorted, for the closest-code hint.
 	Codes(ctx context.Context) ([]string, error)
 	// ListMeasures returns summaries of measures whose code, title or

@@ -282,3 +282,23 @@ func TestImport_KeepsStepsWithEntries(t *testing.T) {
 		t.Errorf("steps after re-import = %v, want [1 2 3 4 6]", nums)
 	}
 }
+
+// MeasureSteps reads what Measure does except the sections.
+func TestMeasureSteps_WithoutSections(t *testing.T) {
+	db := MustOpenDB(t)
+	mustImport(t, db, f019())
+	full := mustMeasure(t, db, "F.019")
+	m, err := db.MeasureSteps(context.Background(), "f19")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Sections != nil {
+		t.Errorf("sections read: %+v", m.Sections)
+	}
+	full.Sections = nil
+	if !reflect.DeepEqual(m, full) {
+		t.Errorf("MeasureSteps = %+v\nwant %+v", m, full)
+	}
+	_, err = db.MeasureSteps(context.Background(), "F.020")
+	wantCode(t, err, commands.ENOTFOUND)
+}
