@@ -14,18 +14,19 @@ import (
 )
 
 // The garbage collector's settings unless GOGC or GOMEMLIMIT say otherwise.
-// The live heap is small (a few MB: SQLite's page caches live outside it),
-// so with Go's default GOGC=100 a collection ran every few hundred requests
-// and took 7 % of the CPU under load; at 200 it runs half as often
-// (BenchmarkSignedStatusHTTP: 17-20 % less CPU per request; the bench's
-// write phase 400-414 -> 330-368 µs a log) for 3-6 MB more resident memory
-// (48 -> 51-54 MB peak in the bench's sequence). The soft memory limit
-// makes the collector run sooner again once Go's own memory nears 32 MiB,
-// so that it cannot push the process past 60 MB (SPEC "Quality bars") with
-// SQLite's memory beside it; the collector's CPU limiter keeps a larger
-// live heap (a big import) from thrashing.
+// The live heap is small (about 4 MB under the bench's load: SQLite's page
+// caches live outside it), so with Go's default GOGC=100 a collection ran
+// every few hundred requests (7 % of the CPU under load). At 200 they run
+// half as often (BenchmarkSignedStatusHTTP: 17-20 % less CPU a request; the
+// bench's sequence, seq.sh: closed loop 350-359 -> 304 µs a request with the
+// round's other changes) but the peak resident memory rose from 48 to
+// 52-56 MB, too near the 60 MB bar (SPEC "Quality bars"); 150 takes two
+// thirds of the saving for 51 MB. The soft memory limit makes the collector
+// run sooner again should Go's own memory near 32 MiB (a lower limit bound
+// in the serve sequence and slowed the CSV import); the collector's CPU
+// limiter keeps a larger live heap from thrashing.
 const (
-	gcPercent   = 200
+	gcPercent   = 150
 	memoryLimit = 32 << 20
 )
 
