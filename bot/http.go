@@ -117,7 +117,7 @@ func (b *Bot) serveCommand(w http.ResponseWriter, r *http.Request) {
 	}
 	ack, then := b.handleSlashCommand(cmd)
 	if ack != nil {
-		b.writeJSON(w, wire(*ack))
+		b.writeJSON(w, ackJSON(*ack))
 	} else {
 		w.WriteHeader(http.StatusOK)
 	}

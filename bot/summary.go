@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"reflect"
 	"strings"
 
 	"github.com/slack-go/slack"
@@ -154,4 +155,30 @@ func wire(m slack.Msg) wireMsg {
 		w.Metadata = &md
 	}
 	return w
+}
+
+// ackMsg is an answer that carries only what b.ephemeral sets, as it goes out
+// in the HTTP acknowledgement of a slash command. encoding/json would walk
+// all of slack.Msg's fields and encode the blocks twice (slack.Blocks'
+// MarshalJSON marshals them apart, then the result is compacted into the
+// outer document); the JSON is the same (TestAckJSON_SameAsWire).
+type ackMsg struct {
+	ResponseType    string        `json:"response_type,omitempty"`
+	Text            string        `json:"text,omitempty"`
+	Blocks          []slack.Block `json:"blocks"`
+	ReplaceOriginal bool          `json:"replace_original"`
+	DeleteOriginal  bool          `json:"delete_original"`
+}
+
+// ackJSON returns what to encode for m: an ackMsg when m sets nothing
+// else, otherwise wire(m).
+func ackJSON(m slack.Msg) any {
+	a := ackMsg{ResponseType: m.ResponseType, Text: m.Text, Blocks: m.Blocks.BlockSet,
+		ReplaceOriginal: m.ReplaceOriginal, DeleteOriginal: m.DeleteOriginal}
+	rest := m
+	rest.ResponseType, rest.Text, rest.Blocks, rest.ReplaceOriginal, rest.DeleteOriginal = "", "", slack.Blocks{}, false, false
+	if !reflect.ValueOf(&rest).Elem().IsZero() {
+		return wire(m)
+	}
+	return a
 }

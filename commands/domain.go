@@ -1,7 +1,9 @@
 package commands
 
 import (
+	"cmp"
 	"context"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -247,6 +249,9 @@ type Store interface {
 	// Measure returns the measure whose CodeKey equals CodeKey(code), with
 	// its steps in number order and its Sections; ENOTFOUND if none.
 	Measure(ctx context.Context, code string) (*Measure, error)
+	// MeasureSteps is Measure without the Sections (nil), for commands,
+	// none of which shows them.
+	MeasureSteps(ctx context.Context, code string) (*Measure, error)
 	// Codes returns all measure codes, sorted, for the closest-code hint.
 	Codes(ctx context.Context) ([]string, error)
 	// ListMeasures returns summaries of measures whose code, title or
@@ -259,6 +264,10 @@ type Store interface {
 	// Deadlines returns explicit and implied deadlines matching q, soonest
 	// first (ties: measure code, step, id).
 	Deadlines(ctx context.Context, q DeadlineQuery) ([]Deadline, error)
+	// MeasureDeadlines returns the explicit deadlines of one measure, done
+	// ones included, soonest first (ties: step, id); OpenDeadlines adds the
+	// implied ones.
+	MeasureDeadlines(ctx context.Context, measureID int64) ([]Deadline, error)
 
 	// AddEntry appends a progress entry and returns it with ID and CreatedAt
 	// set (CreatedAt is taken from the store's clock when zero).
@@ -291,4 +300,30 @@ type Store interface {
 	// the new file are kept if they are done or have deadlines or progress
 	// entries, else removed.
 	Import(ctx context.Context, source string, measures []Measure) (ImportResult, error)
+}
+
+// OpenDeadlines returns the open deadlines of m, explicit and implied, as
+// Store.Deadlines(DeadlineQuery{MeasureIDs: []int64{m.ID}}) does: soonest
+// first, ties by step and id. explicit must hold all of m's explicit
+// deadlines, done ones included (a step tied to any explicit deadline has no
+// implied one), and m all its steps.
+func OpenDeadlines(m *Measure, explicit []Deadline) []Deadline {
+	out := make([]Deadline, 0, len(explicit)+len(m.Steps))
+	for _, d := range explicit {
+		if d.State.Open() {
+			out = append(out, d)
+		}
+	}
+	for _, st := range m.Steps {
+		due := st.Due()
+		if st.Done || due.IsZero() || slices.ContainsFunc(explicit, func(d Deadline) bool { return d.Step == st.Number }) {
+			continue
+		}
+		out = append(out, Deadline{MeasureID: m.ID, MeasureCode: m.Code, Step: st.Number, Due: due,
+			Text: st.Text, State: DeadlineOpen, Implied: true})
+	}
+	slices.SortStableFunc(out, func(a, b Deadline) int {
+		return cmp.Or(a.Due.Compare(b.Due), cmp.Compare(a.Step, b.Step), cmp.Compare(a.ID, b.ID))
+	})
+	return out
 }

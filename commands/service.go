@@ -292,7 +292,7 @@ func (c *call) measure(code string) (*Measure, error) {
 	if strings.TrimSpace(code) == "" {
 		return nil, c.usageError(Msg("error.missing_code", nil))
 	}
-	m, err := c.s.Store.Measure(c.ctx, code)
+	m, err := c.s.Store.MeasureSteps(c.ctx, code)
 	if ErrorCode(err) != ENOTFOUND {
 		return m, err
 	}

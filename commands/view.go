@@ -61,10 +61,12 @@ func (c *call) status() (Reply, error) {
 		parts = append(parts, fields)
 	}
 
-	open, err := c.s.Store.Deadlines(c.ctx, DeadlineQuery{MeasureIDs: []int64{m.ID}})
+	// the implied deadlines come from the steps read with the measure
+	explicit, err := c.s.Store.MeasureDeadlines(c.ctx, m.ID)
 	if err != nil {
 		return Reply{}, Internal("deadlines of measure", err)
 	}
+	open := OpenDeadlines(m, explicit)
 	// a step's deadline: its own explicit one if set, else the implied one
 	stepDue := map[int]Deadline{}
 	for _, d := range open {

@@ -164,7 +164,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	db.rcache = newStmtCache(r)
 	db.rcache.detach = true
 	if err := db.rcache.warm(ctx, measureByKeySQL, sectionsSQL, stepsSQL, channelSQL, followsSQL, userSQL,
-		lastEntriesSQL, statusDeadlinesSQL); err != nil {
+		lastEntriesSQL, statusDeadlinesSQL, measureDeadlinesSQL); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("prepare queries: %w", err)
 	}

@@ -40,8 +40,41 @@ func (db *DB) Deadlines(ctx context.Context, q commands.DeadlineQuery) ([]comman
 	return out, nil
 }
 
+// measureDeadlinesSQL selects all explicit deadlines of one measure;
+// prepared at Open.
+const measureDeadlinesSQL = `
+SELECT d.id, d.measure_id, m.code, coalesce(d.step, 0) AS step, d.due, d.text, d.state, 0,
+	d.created_by_id, d.created_by_name, d.created_at, d.done_by_id, d.done_by_name, d.done_at
+FROM deadlines d JOIN measures m ON m.id = d.measure_id
+WHERE d.measure_id = ?
+ORDER BY d.due, step, d.id`
+
+// MeasureDeadlines returns the explicit deadlines of one measure, done ones
+// included, soonest first (ties: step, id). Status derives the implied ones
+// from the steps it has already read (commands.OpenDeadlines) instead of
+// reading the steps a second time in Deadlines' query.
+func (db *DB) MeasureDeadlines(ctx context.Context, measureID int64) ([]commands.Deadline, error) {
+	rows, err := db.rcache.QueryContext(ctx, measureDeadlinesSQL, measureID)
+	if err != nil {
+		return nil, fmt.Errorf("select deadlines of measure: %w", err)
+	}
+	defer rows.Close()
+	var out []commands.Deadline
+	for rows.Next() {
+		d, err := scanDeadline(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("select deadlines of measure: %w", err)
+	}
+	return out, nil
+}
+
 // statusDeadlinesSQL is the text of Deadlines for one measure's open
-// deadlines (status).
+// deadlines (the reminder buttons).
 var statusDeadlinesSQL, _, _ = deadlinesQuery(commands.DeadlineQuery{MeasureIDs: []int64{1}})
 
 // deadlinesQuery builds the query of Deadlines. Its text depends only on

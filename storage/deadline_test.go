@@ -3,6 +3,7 @@ package storage_test
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -222,4 +223,57 @@ func TestCompleteSteps(t *testing.T) {
 	if es, _ := db.Entries(ctx, m.ID, 0); len(es) != 1 {
 		t.Errorf("empty note logged: %+v", es)
 	}
+}
+
+// Status derives a measure's open deadlines from its explicit ones and its
+// steps (commands.OpenDeadlines over MeasureDeadlines); that must be exactly
+// what Deadlines' query returns for the measure, through every state.
+func TestOpenDeadlines_SameAsDeadlinesQuery(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	mustImport(t, db, f019())
+	m := mustMeasure(t, db, "F.019")
+	same := func(when string) {
+		t.Helper()
+		want, err := db.Deadlines(ctx, commands.DeadlineQuery{MeasureIDs: []int64{m.ID}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ms, err := db.MeasureSteps(ctx, "F.019")
+		if err != nil {
+			t.Fatal(err)
+		}
+		explicit, err := db.MeasureDeadlines(ctx, m.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := commands.OpenDeadlines(ms, explicit)
+		if len(want) == 0 {
+			t.Fatalf("%s: no deadlines to compare", when)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s:\n got %+v\nwant %+v", when, got, want)
+		}
+	}
+	same("only implied")
+	if _, err := db.CompleteSteps(ctx, m.ID, []int{1}, commands.Person{ID: "U1", Name: "Ann"}, time.Time{}, nil); err != nil {
+		t.Fatal(err)
+	}
+	same("step 1 done")
+	for _, d := range []commands.Deadline{
+		{MeasureID: m.ID, Step: 3, Due: commands.NewDate(2026, 1, 31), Text: "Entwurf", CreatedBy: commands.Person{ID: "U1", Name: "Ann"}},
+		{MeasureID: m.ID, Step: 5, Due: commands.NewDate(2025, 1, 1), Text: "alt", State: commands.DeadlineDone},
+		{MeasureID: m.ID, Due: commands.NewDate(2025, 12, 31), Text: "Bericht"}, // same day as step 2's implied one
+		{MeasureID: m.ID, Due: commands.NewDate(2025, 12, 31), Text: "zweiter", State: commands.DeadlinePostponed},
+		{MeasureID: m.ID, Step: 6, Due: commands.NewDate(2027, 3, 1), Text: "Evaluation"},
+	} {
+		if _, err := db.AddDeadline(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	same("explicit deadlines, a done one on step 5")
+	if _, err := db.CompleteSteps(ctx, m.ID, []int{3, 4}, commands.Person{ID: "U2", Name: "Bob"}, time.Time{}, nil); err != nil {
+		t.Fatal(err)
+	}
+	same("steps 3 and 4 done")
 }

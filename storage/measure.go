@@ -61,11 +61,21 @@ func searchText(m *commands.Measure) string {
 // Measure returns the measure whose code key equals CodeKey(code), with its
 // sections and its steps in number order; ENOTFOUND if there is none.
 func (db *DB) Measure(ctx context.Context, code string) (*commands.Measure, error) {
+	return db.measure(ctx, code, true)
+}
+
+// MeasureSteps is Measure without the Sections, which no command shows: one
+// statement less for status, log and the others.
+func (db *DB) MeasureSteps(ctx context.Context, code string) (*commands.Measure, error) {
+	return db.measure(ctx, code, false)
+}
+
+func (db *DB) measure(ctx context.Context, code string, withSections bool) (*commands.Measure, error) {
 	key := commands.CodeKey(code)
 	var m *commands.Measure
 	err := db.read(ctx, func(tx querier) error {
 		var err error
-		m, err = measureByKey(ctx, tx, key)
+		m, err = measureRow(ctx, tx, key, withSections)
 		return err
 	})
 	if err != nil {
@@ -89,6 +99,12 @@ const (
 
 // measureByKey reads a whole measure; nil if there is no such code key.
 func measureByKey(ctx context.Context, tx querier, key string) (*commands.Measure, error) {
+	return measureRow(ctx, tx, key, true)
+}
+
+// measureRow reads a measure with its steps, and its sections if
+// withSections; nil if there is no such code key.
+func measureRow(ctx context.Context, tx querier, key string, withSections bool) (*commands.Measure, error) {
 	if key == "" {
 		return nil, nil
 	}
@@ -107,8 +123,10 @@ func measureByKey(ctx context.Context, tx querier, key string) (*commands.Measur
 	if m.UpdatedAt, err = parseTime(updated); err != nil {
 		return nil, fmt.Errorf("select measure: %w", err)
 	}
-	if m.Sections, err = sections(ctx, tx, m.ID); err != nil {
-		return nil, err
+	if withSections {
+		if m.Sections, err = sections(ctx, tx, m.ID); err != nil {
+			return nil, err
+		}
 	}
 	if m.Steps, err = steps(ctx, tx, m.ID); err != nil {
 		return nil, err

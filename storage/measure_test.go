@@ -282,3 +282,33 @@ func TestImport_KeepsStepsWithEntries(t *testing.T) {
 		t.Errorf("steps after re-import = %v, want [1 2 3 4 6]", nums)
 	}
 }
+
+// MeasureSteps reads what Measure does except the sections.
+func TestMeasureSteps_WithoutSections(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	bare := commands.Measure{Code: "X.1", Title: "ohne Schritte", Sections: []commands.Section{{Title: "a", Body: "b"}}}
+	mustImport(t, db, f019(), bare)
+	if _, err := db.CompleteSteps(ctx, mustMeasure(t, db, "F.019").ID, []int{2, 4}, commands.Person{ID: "U1", Name: "Ann"}, time.Time{}, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, code := range []string{"f19", "x1"} {
+		full := mustMeasure(t, db, code)
+		m, err := db.MeasureSteps(ctx, code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.Sections != nil {
+			t.Errorf("%s: sections read: %+v", code, m.Sections)
+		}
+		if len(full.Sections) == 0 {
+			t.Fatalf("%s: fixture without sections", code)
+		}
+		full.Sections = nil
+		if !reflect.DeepEqual(m, full) {
+			t.Errorf("MeasureSteps(%s) = %+v\nwant %+v", code, m, full)
+		}
+	}
+	_, err := db.MeasureSteps(context.Background(), "F.020")
+	wantCode(t, err, commands.ENOTFOUND)
+}

@@ -27,6 +27,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -116,6 +117,9 @@ func KindOf(err error) Kind {
 // only there are translated once.
 func Normalize(text string) string {
 	text = norm.NFC.String(text)
+	if normalSpacing(text) {
+		return text // most texts: no copy (every status normalizes a dozen)
+	}
 	var b strings.Builder
 	b.Grow(len(text))
 	space := false
@@ -131,6 +135,27 @@ func Normalize(text string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// normalSpacing reports whether s has no leading or trailing white space,
+// no white space but single ASCII spaces and no invalid UTF-8 (which the
+// loop turns into U+FFFD): what Normalize's loop would give back unchanged.
+func normalSpacing(s string) bool {
+	space := true // a leading space counts as a run
+	for _, r := range s {
+		if r == utf8.RuneError {
+			return false
+		}
+		if unicode.IsSpace(r) {
+			if r != ' ' || space {
+				return false
+			}
+			space = true
+			continue
+		}
+		space = false
+	}
+	return !space || s == ""
 }
 
 // Fingerprint is the hex SHA-256 of the normalized text.
