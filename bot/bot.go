@@ -142,6 +142,10 @@ type Bot struct {
 	bg     context.Context
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
+	// announcing holds a slot for each announcement being posted after an
+	// acknowledgement (maxAnnouncing): under overload the next one waits
+	// for a slot instead of goroutines and their messages piling up.
+	announcing chan struct{}
 
 	mu          sync.RWMutex
 	botUserID   string
@@ -204,6 +208,7 @@ func New(cfg Config, svc *commands.Service, store Store, bundle *locales.Bundle)
 	}
 	bg, cancel := context.WithCancel(context.Background())
 	b := &Bot{
+		announcing:      make(chan struct{}, maxAnnouncing),
 		cfg:             cfg,
 		svc:             svc,
 		store:           store,

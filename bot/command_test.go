@@ -2,7 +2,10 @@ package bot
 
 import (
 	"context"
+	"fmt"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -204,4 +207,44 @@ func TestReportUploaded(t *testing.T) {
 		t.Fatalf("response_url got %+v", got)
 	}
 	mustContainAll(t, "upload failure", got[0].Text, "konnte nicht in diesen Kanal hochgeladen werden")
+}
+
+// TestAnnouncementsBounded: while Slack does not take posts, at most
+// maxAnnouncing announcements are under way; the commands after them are
+// still answered, and once Slack answers again every announcement is
+// posted (none is dropped). Without the bound every log's announcement
+// held a goroutine and its message until Slack answered.
+func TestAnnouncementsBounded(t *testing.T) {
+	h := newHarness(t)
+	release := h.slack.hangUntil("chat.postMessage")
+	defer release()
+	const n = maxAnnouncing + 16
+	var wg sync.WaitGroup
+	var answered atomic.Int32
+	for i := range n {
+		wg.Go(func() {
+			if code, body := h.command("U1", chanF019, fmt.Sprintf("log F.019 Abstimmung Nummer %d", i), ""); code == 200 && strings.Contains(body, "F.019") {
+				answered.Add(1)
+			}
+		})
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for len(h.slack.callsOf("chat.postMessage")) < maxAnnouncing && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(300 * time.Millisecond) // room for more posts to start, if anything let them
+	if got := len(h.slack.callsOf("chat.postMessage")); got != maxAnnouncing {
+		t.Errorf("%d announcements under way while Slack hangs, want %d", got, maxAnnouncing)
+	}
+	release()
+	wg.Wait()
+	if answered.Load() != n {
+		t.Errorf("%d of %d commands answered", answered.Load(), n)
+	}
+	for len(h.slack.callsOf("chat.postMessage")) < n && time.Now().Before(deadline.Add(10*time.Second)) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if got := len(h.slack.callsOf("chat.postMessage")); got != n {
+		t.Errorf("%d announcements posted, want %d", got, n)
+	}
 }
