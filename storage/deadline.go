@@ -21,9 +21,14 @@ func (db *DB) Deadlines(ctx context.Context, q commands.DeadlineQuery) ([]comman
 	if err != nil {
 		return nil, err
 	}
+	return db.selectDeadlines(ctx, "select deadlines", query, args...)
+}
+
+// selectDeadlines runs a query whose rows scanDeadline reads.
+func (db *DB) selectDeadlines(ctx context.Context, what, query string, args ...any) ([]commands.Deadline, error) {
 	rows, err := db.rcache.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("select deadlines: %w", err)
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	defer rows.Close()
 	var out []commands.Deadline
@@ -35,7 +40,7 @@ func (db *DB) Deadlines(ctx context.Context, q commands.DeadlineQuery) ([]comman
 		out = append(out, d)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("select deadlines: %w", err)
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	return out, nil
 }
@@ -54,23 +59,7 @@ ORDER BY d.due, step, d.id`
 // from the steps it has already read (commands.OpenDeadlines) instead of
 // reading the steps a second time in Deadlines' query.
 func (db *DB) MeasureDeadlines(ctx context.Context, measureID int64) ([]commands.Deadline, error) {
-	rows, err := db.rcache.QueryContext(ctx, measureDeadlinesSQL, measureID)
-	if err != nil {
-		return nil, fmt.Errorf("select deadlines of measure: %w", err)
-	}
-	defer rows.Close()
-	var out []commands.Deadline
-	for rows.Next() {
-		d, err := scanDeadline(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("select deadlines of measure: %w", err)
-	}
-	return out, nil
+	return db.selectDeadlines(ctx, "select deadlines of measure", measureDeadlinesSQL, measureID)
 }
 
 // statusDeadlinesSQL is the text of Deadlines for one measure's open
