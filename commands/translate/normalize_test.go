@@ -1,31 +1,13 @@
 package translate
 
 import (
-	"strings"
 	"testing"
-	"unicode"
 
 	"golang.org/x/text/unicode/norm"
 )
 
 // normalizeLoop is Normalize without its fast path.
-func normalizeLoop(text string) string {
-	text = norm.NFC.String(text)
-	var b strings.Builder
-	space := false
-	for _, r := range strings.TrimSpace(text) {
-		if unicode.IsSpace(r) {
-			space = true
-			continue
-		}
-		if space {
-			b.WriteByte(' ')
-			space = false
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
+func normalizeLoop(text string) string { return collapseSpaces(norm.NFC.String(text)) }
 
 // Normalize's fast path (text returned as it is) gives what the loop gives.
 func TestNormalize_FastPathSameAsLoop(t *testing.T) {

@@ -120,6 +120,12 @@ func Normalize(text string) string {
 	if normalSpacing(text) {
 		return text // most texts: no copy (every status normalizes a dozen)
 	}
+	return collapseSpaces(text)
+}
+
+// collapseSpaces trims text and collapses its white-space runs to one
+// space: Normalize's slow path.
+func collapseSpaces(text string) string {
 	var b strings.Builder
 	b.Grow(len(text))
 	space := false
