@@ -24,18 +24,19 @@ import (
 //     file moved over it). SQLite goes on writing into the open file, which
 //     nobody will ever open again, and a reader connection opened later reads
 //     the new file beside the old write-ahead log. The guard compares the
-//     device and inode of the path with those recorded at Open, after every
-//     commit (one stat, about a microsecond beside the millisecond fsync of a
-//     commit; BenchmarkFileCheck) and on every health check. Once lost, the
+//     device and inode of the path with those recorded at Open, before and
+//     after every group commit (one stat each, about a microsecond beside the
+//     millisecond fsync of a commit; BenchmarkFileCheck) and on every health
+//     check. Once lost, the
 //     store refuses every write for good (ErrFileLost), Lost is closed, and
 //     `serve` rescues what the open file holds and exits for the supervisor.
 //   - The disk is full or read-only: SQLite refuses the write. The error is
 //     marked as commands.ErrNotStored (the person is told that nothing was
 //     stored), and Ping fails until a write succeeds again.
 //
-// The seam with the write path is two calls: refuse before a write
-// transaction starts, check just before its commit, done with its outcome
-// before it is acknowledged.
+// The seam with the write path (commit.go): refuse before a write is
+// queued, check just before a batch's COMMIT and after it (beforeAck), done
+// with each write's outcome before it is acknowledged.
 
 // ErrFileLost is wrapped by every write refused because the database file
 // at the configured path is not the file the store has open.
@@ -125,18 +126,16 @@ func (g *guard) refuse() error {
 	return g.lostErr()
 }
 
-// done is called with a write transaction's outcome before the write is
-// acknowledged. A commit into a file that is no longer at the path is not
-// acknowledged; a write SQLite refused for want of space or rights is
-// marked commands.ErrNotStored and remembered for Ping.
+// done is called with a write's outcome before the write is acknowledged.
+// (Whether the file is still the one at the path was checked once for the
+// write's whole batch, after its commit: DB.beforeAck.) A write SQLite
+// refused for want of space or rights is marked commands.ErrNotStored and
+// remembered for Ping; a success forgets it.
 func (g *guard) done(err error) error {
 	if g == nil {
 		return err
 	}
 	if err == nil {
-		if err := g.check(); err != nil {
-			return err
-		}
 		g.mu.Lock()
 		g.writeErr = nil
 		g.mu.Unlock()
