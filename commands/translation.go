@@ -8,8 +8,8 @@ import (
 // Translations gives stored translations of people's words (progress
 // entries, a measure's title, steps and status text). The core only knows
 // this interface; commands/translate implements it and cmd/klimabot wires it
-// into Service.Translations when a provider is configured. nil: translation
-// is off and nothing is shown or queued.
+// into Service.Translations (without a provider it shows only the
+// translations people gave at import). nil: nothing is shown or queued.
 type Translations interface {
 	// Translated returns the stored translations of texts into target,
 	// keyed by text, a human one before a machine one. Texts already in
@@ -18,6 +18,11 @@ type Translations interface {
 	// notify names what to update once the translation is there). It never
 	// waits for a provider. queued lists the texts it queued.
 	Translated(ctx context.Context, texts []string, sourceHint, target, notify string) (found map[string]Translation, queued []string)
+	// TranslatesEntries reports whether progress entries can have
+	// translations (a provider, or the demo's samples). Without a provider
+	// only the translations people gave at import are shown, and those
+	// cover a measure's texts alone: entries are then not looked up.
+	TranslatesEntries() bool
 }
 
 // Translation is a text in another language than it was written in.
@@ -50,7 +55,7 @@ func (Words) part() {}
 // Paragraph it always was.
 func (c *call) words(text string, langs []string) Part {
 	plain := Paragraph{Text: Raw(text)}
-	if c.s.Translations == nil {
+	if c.s.Translations == nil || !c.s.Translations.TranslatesEntries() {
 		return plain
 	}
 	w := Words{Text: text, Translations: map[string]Translation{}}
@@ -98,10 +103,16 @@ func (r reading) original(orig string) (Text, bool) {
 	if !ok {
 		return Text{}, false
 	}
+	return originalLine(t, orig), true
+}
+
+// originalLine names the original shown beneath t, labelled as machine
+// translation when t is one.
+func originalLine(t Translation, shown string) Text {
 	if t.Machine {
-		return Msg("translate.original_machine", Data{"Text": Raw(orig)}), true
+		return Msg("translate.original_machine", Data{"Text": Raw(shown)})
 	}
-	return Msg("translate.original", Data{"Text": Raw(orig)}), true
+	return Msg("translate.original", Data{"Text": Raw(shown)})
 }
 
 // sub adds the original of a translated item text (shown as prefix+orig)
@@ -111,10 +122,7 @@ func (r reading) sub(sub Text, prefix, orig string) Text {
 	if !ok {
 		return sub
 	}
-	o := Msg("translate.original", Data{"Text": Raw(prefix + orig)})
-	if t.Machine {
-		o = Msg("translate.original_machine", Data{"Text": Raw(prefix + orig)})
-	}
+	o := originalLine(t, prefix+orig)
 	if sub.IsZero() {
 		return o
 	}
@@ -141,7 +149,7 @@ func (c *call) measureTranslations(m *Measure) reading {
 
 // entryTranslations looks up progress entries in the reader's language.
 func (c *call) entryTranslations(entries []Entry) reading {
-	if c.s.Translations == nil || len(entries) == 0 {
+	if c.s.Translations == nil || !c.s.Translations.TranslatesEntries() || len(entries) == 0 {
 		return nil
 	}
 	texts := make([]string, 0, len(entries))

@@ -25,7 +25,10 @@ func (mk Maker) translate(ctx context.Context, d *commands.Dump, lang string, o 
 		}
 	}
 	found, _ := mk.Translations.Translated(ctx, sheet, mk.SourceLang, lang, "")
-	fromEntries, _ := mk.Translations.Translated(ctx, entries, "", lang, "")
+	var fromEntries map[string]commands.Translation
+	if mk.Translations.TranslatesEntries() {
+		fromEntries, _ = mk.Translations.Translated(ctx, entries, "", lang, "")
+	}
 	both := func(s string) string {
 		t, ok := found[s]
 		if !ok {

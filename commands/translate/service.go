@@ -114,6 +114,13 @@ func (s *Service) providerName() string {
 	return s.Offline
 }
 
+// TranslatesEntries implements commands.Translations: entries can have
+// translations from a provider or from the demo's samples, not when only
+// people's translations from an import are shown (Offline Human).
+func (s *Service) TranslatesEntries() bool {
+	return s != nil && (s.Provider != nil || (s.Offline != "" && s.Offline != Human))
+}
+
 // Enabled reports whether a provider is configured.
 func (s *Service) Enabled() bool { return s != nil && s.Provider != nil && s.Store != nil }
 
