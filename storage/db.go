@@ -194,6 +194,9 @@ func (db *DB) Close() error {
 	if err := db.writer.Close(); err != nil {
 		errs = append(errs, fmt.Errorf("close writer: %w", err))
 	}
+	if err := db.guard.removeOwnSidecars(); err != nil {
+		errs = append(errs, fmt.Errorf("remove the lost file's -wal/-shm: %w", err))
+	}
 	return errors.Join(errs...)
 }
 

@@ -62,6 +62,9 @@ func statID(path string) (fileID, error) {
 type guard struct {
 	path string
 	id   fileID
+	// sidecars are the -wal and -shm files of the open database, as they
+	// were at Open (a zero id: none then).
+	sidecars map[string]fileID
 
 	mu       sync.Mutex
 	lost     error         // set once, never cleared
@@ -74,7 +77,34 @@ func newGuard(path string) (*guard, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &guard{path: path, id: id, lostC: make(chan struct{})}, nil
+	g := &guard{path: path, id: id, lostC: make(chan struct{}), sidecars: map[string]fileID{}}
+	for _, suffix := range []string{"-wal", "-shm"} {
+		if sid, err := statID(path + suffix); err == nil {
+			g.sidecars[path+suffix] = sid
+		}
+	}
+	return g, nil
+}
+
+// removeOwnSidecars runs after the store closed when its file was lost:
+// SQLite may leave the open database's -wal and -shm at the path (a
+// connection that was still busy keeps it from deleting them), and a
+// -wal beside a file moved in would be replayed into that other file at
+// its next open and damage it. Only the files that are still the ones of
+// the open database are removed; their content is in the rescued copy.
+func (g *guard) removeOwnSidecars() error {
+	if g == nil || g.lostErr() == nil {
+		return nil
+	}
+	var errs []error
+	for p, sid := range g.sidecars {
+		if cur, err := statID(p); err == nil && cur == sid {
+			if err := os.Remove(p); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // check stats the path and reports ErrFileLost (wrapped, with what
