@@ -23,6 +23,20 @@ const (
 // Channel returns a channel's settings with the codes of the measures it
 // follows (in code order), or commands.DefaultChannel if it was never saved.
 func (db *DB) Channel(ctx context.Context, id string) (commands.Channel, error) {
+	start := db.cacheStart(ctx)
+	if c, ok := lookup(db.cache, db.cache.channels, id, start, channelTables); ok {
+		return copyChannel(c), nil
+	}
+	before := db.cacheBefore(start)
+	c, err := db.channel(ctx, id)
+	if err == nil {
+		store(db.cache, db.cache.channels, id, before, channelTables, maxCachedChannels, copyChannel(c))
+	}
+	return c, err
+}
+
+// channel reads a channel's settings and follows from SQLite.
+func (db *DB) channel(ctx context.Context, id string) (commands.Channel, error) {
 	c := commands.Channel{ID: id}
 	err := db.read(ctx, func(tx querier) error {
 		var langs string
@@ -110,6 +124,20 @@ func writeChannel(ctx context.Context, tx querier, c commands.Channel) error {
 
 // User returns what is known of a user: a User with only ID if nothing.
 func (db *DB) User(ctx context.Context, id string) (commands.User, error) {
+	start := db.cacheStart(ctx)
+	if u, ok := lookup(db.cache, db.cache.users, id, start, userTables); ok {
+		return u, nil
+	}
+	before := db.cacheBefore(start)
+	u, err := db.user(ctx, id)
+	if err == nil {
+		store(db.cache, db.cache.users, id, before, userTables, maxCachedUsers, u)
+	}
+	return u, err
+}
+
+// user reads a user's record from SQLite.
+func (db *DB) user(ctx context.Context, id string) (commands.User, error) {
 	u := commands.User{ID: id}
 	var localeAt, inferredAt sql.NullString
 	var from string

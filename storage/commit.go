@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // Group commit
@@ -140,7 +141,21 @@ func (db *DB) commitLoop() {
 	c := db.commits
 	defer close(c.exited)
 	batch := make([]*writeReq, 0, maxBatch)
-	for req := range c.queue {
+	// once a second: did another process write? (the read cache must know)
+	foreign := time.NewTicker(time.Second)
+	defer foreign.Stop()
+	for {
+		var req *writeReq
+		select {
+		case r, ok := <-c.queue:
+			if !ok {
+				return
+			}
+			req = r
+		case <-foreign.C:
+			db.checkForeign(context.Background())
+			continue
+		}
 		batch = append(batch[:0], req)
 	fill:
 		for len(batch) < maxBatch {
@@ -165,6 +180,9 @@ func (db *DB) commitLoop() {
 // commitBatch runs batch in one transaction and answers every write in it.
 func (db *DB) commitBatch(batch []*writeReq) {
 	ctx := context.Background()
+	// whatever happens below, the transaction has ended when this returns:
+	// the tables it changed move to their next generation (readcache.go)
+	defer db.cache.settle()
 	var retry []*writeReq // to run again alone: their transaction was lost
 	defer func() {
 		for _, r := range retry {

@@ -69,6 +69,9 @@ type DB struct {
 	commits *committer
 	now     func() time.Time
 	guard   *guard // the file and write checks (guard.go)
+	// cache holds users, channels and measures between writes
+	// (readcache.go).
+	cache *readCache
 	// mustExist: refuse a missing, empty, read-only or damaged file
 	// (startcheck.go)
 	mustExist bool
@@ -93,7 +96,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	if path == "" || strings.Contains(path, ":memory:") || strings.Contains(path, "mode=memory") {
 		return nil, fmt.Errorf("open database %q: a database file path is required (in-memory databases are not supported)", path)
 	}
-	db := &DB{path: path, now: time.Now}
+	db := &DB{path: path, now: time.Now, cache: newReadCache()}
 	db.rcache = newStmtCache(nil) // until the read pool is open: nothing cached
 	for _, o := range opts {
 		o(db)
@@ -105,10 +108,8 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	}
 	name := "file:" + (&url.URL{Path: path}).EscapedPath()
 
-	w, err := sql.Open("sqlite", name+"?"+writeParams)
-	if err != nil {
-		return nil, fmt.Errorf("open database %s: %w", path, err)
-	}
+	// the writer's connection reports every row it changes to the read cache
+	w := sql.OpenDB(hookConnector{dsn: name + "?" + writeParams, drv: sqliteDriver, hook: db.cache.changed})
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
@@ -137,6 +138,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
 	// the file exists now: remember which one it is
+	var err error
 	if db.guard, err = newGuard(path); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
@@ -169,10 +171,13 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 		return nil, fmt.Errorf("prepare queries: %w", err)
 	}
 	if err := db.wcache.warm(ctx, measureByKeySQL, sectionsSQL, stepsSQL, measureCodeSQL, stepExistsSQL, insertEntrySQL,
-		savepointSQL, releaseSQL, rollbackToSQL); err != nil {
+		savepointSQL, releaseSQL, rollbackToSQL, dataVersionSQL); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("prepare queries: %w", err)
 	}
+	// the migrations wrote on the writer directly: their tables settle
+	// before anything is cached
+	db.cache.settle()
 	return db, nil
 }
 
@@ -227,7 +232,9 @@ func (db *DB) read(ctx context.Context, fn func(tx querier) error) error {
 		return err
 	}
 	if s := db.snapshotIn(ctx); s != nil {
-		return fn(s.q) // the command's snapshot (see Snapshot)
+		if q, ok := s.querier(); ok {
+			return fn(q) // the command's snapshot (see Snapshot)
+		}
 	}
 	ctx = detached(ctx)
 	tx, err := db.reader.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})

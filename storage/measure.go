@@ -66,8 +66,21 @@ func (db *DB) Measure(ctx context.Context, code string) (*commands.Measure, erro
 
 // MeasureSteps is Measure without the Sections, which no command shows: one
 // statement less for status, log and the others.
+//
+// It is answered from the read cache when it can (readcache.go): status,
+// log and done read a measure on every call.
 func (db *DB) MeasureSteps(ctx context.Context, code string) (*commands.Measure, error) {
-	return db.measure(ctx, code, false)
+	key := commands.CodeKey(code)
+	start := db.cacheStart(ctx)
+	if m, ok := lookup(db.cache, db.cache.measures, key, start, measureTables); ok {
+		return copyMeasure(m), nil
+	}
+	before := db.cacheBefore(start)
+	m, err := db.measure(ctx, code, false)
+	if err == nil {
+		store(db.cache, db.cache.measures, key, before, measureTables, maxCachedMeasures, copyMeasure(m))
+	}
+	return m, err
 }
 
 func (db *DB) measure(ctx context.Context, code string, withSections bool) (*commands.Measure, error) {

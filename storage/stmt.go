@@ -157,7 +157,9 @@ func (c *stmtCache) close() {
 // ExecContext runs query as a cached statement on the pool.
 func (c *stmtCache) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	if s := snapshotFor(ctx, c); s != nil {
-		return s.q.ExecContext(ctx, query, args...)
+		if q, ok := s.querier(); ok {
+			return q.ExecContext(ctx, query, args...)
+		}
 	}
 	ctx = c.use(ctx)
 	st, err := c.get(ctx, query)
@@ -170,7 +172,9 @@ func (c *stmtCache) ExecContext(ctx context.Context, query string, args ...any) 
 // QueryContext runs query as a cached statement on the pool.
 func (c *stmtCache) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	if s := snapshotFor(ctx, c); s != nil {
-		return s.q.QueryContext(ctx, query, args...)
+		if q, ok := s.querier(); ok {
+			return q.QueryContext(ctx, query, args...)
+		}
 	}
 	ctx = c.use(ctx)
 	st, err := c.get(ctx, query)
@@ -184,7 +188,9 @@ func (c *stmtCache) QueryContext(ctx context.Context, query string, args ...any)
 // statement cannot be prepared, the error comes from the returned Row.
 func (c *stmtCache) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
 	if s := snapshotFor(ctx, c); s != nil {
-		return s.q.QueryRowContext(ctx, query, args...)
+		if q, ok := s.querier(); ok {
+			return q.QueryRowContext(ctx, query, args...)
+		}
 	}
 	ctx = c.use(ctx)
 	st, err := c.get(ctx, query)

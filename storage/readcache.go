@@ -1,0 +1,320 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"slices"
+	"sync"
+	"sync/atomic"
+
+	"modernc.org/sqlite"
+
+	"github.com/klimabot/klimabot/commands"
+)
+
+// Read cache
+//
+// Every command reads the caller's user record and the channel's settings,
+// and most read a measure with its steps; after any commit each reader
+// connection has dropped its page cache (WAL), so these few rows cost
+// most of a command's database time (docs/PERFORMANCE.md). The read cache
+// keeps them in memory and is exact, not timed:
+//
+//   - The writer connection reports every row it changes (SQLite's
+//     pre-update hook, foreign-key cascades included). The first change of
+//     a cached table in a transaction makes the table's generation odd; when
+//     the transaction has ended (committed or rolled back) it is made even
+//     again, one higher. An odd generation means "a write is under way":
+//     nothing of that table is taken from or put into the cache then.
+//   - An entry is stamped with the generations of the tables it was read
+//     from, taken before the read, and kept only if they were still the
+//     same and even after it: so it holds exactly the committed state of
+//     that generation. It is used only while its tables are still at that
+//     generation, so a read through the cache sees every write
+//     acknowledged before it began.
+//   - Inside a command's snapshot (Snapshot) an entry is used only if no
+//     write has touched its tables since the snapshot was taken; else the
+//     snapshot's own read transaction answers. So a command never sees
+//     data older than its snapshot, and once its transaction has begun,
+//     every answer is of that transaction's state. (Before it has begun —
+//     all answers so far came from the cache — the first read that goes
+//     to SQLite begins it, and sees what was committed by then.)
+//   - Writes by another process (a `klimabot` command run beside the
+//     serving bot) cannot be seen by the hook. The committer asks SQLite's
+//     data_version, which changes only for other connections' commits,
+//     before each batch and once a second when idle; when it changed, every
+//     cached table moves on a generation. Such a write shows in answers
+//     within a second.
+//
+// Only reads that return copies (User, Channel, MeasureSteps) use it; each
+// kind is bounded (maxCachedUsers …), an arbitrary entry making room for a
+// new one.
+
+// table is a table whose rows the read cache holds.
+type table int
+
+const (
+	tUsers table = iota
+	tChannels
+	tFollows
+	tMeasures
+	tSteps
+	nTables
+)
+
+// cachedTables maps the tables the cache depends on to their index.
+var cachedTables = map[string]table{
+	"users": tUsers, "channels": tChannels, "channel_follows": tFollows, "measures": tMeasures, "steps": tSteps,
+}
+
+// The dependencies of each kind of entry.
+var (
+	userTables    = []table{tUsers}
+	channelTables = []table{tChannels, tFollows, tMeasures} // follows are shown as measure codes
+	measureTables = []table{tMeasures, tSteps}
+)
+
+// Bounds of the cache: a town has a few dozen people, channels and a few
+// hundred measures; the bounds keep memory flat for a bigger store (the
+// bench's 10,000 measures).
+const (
+	maxCachedUsers    = 4096
+	maxCachedChannels = 1024
+	maxCachedMeasures = 1024
+)
+
+// gens are the generations of the cached tables.
+type gens [nTables]uint64
+
+// readCache is the store's read cache (see "Read cache" above).
+type readCache struct {
+	gen [nTables]atomic.Uint64
+	// touched: the tables the writer's open transaction changed. Only the
+	// writer connection's goroutine (the committer, or Open before it)
+	// uses it.
+	touched [nTables]bool
+	// dataVersion is the writer's last PRAGMA data_version (committer only).
+	dataVersion int64
+
+	mu       sync.RWMutex
+	users    map[string]cached[commands.User]
+	channels map[string]cached[commands.Channel]
+	measures map[string]cached[*commands.Measure]
+	hits     atomic.Int64
+	misses   atomic.Int64
+}
+
+// cached is one entry: a value and the generations it was read at.
+type cached[T any] struct {
+	at gens
+	v  T
+}
+
+func newReadCache() *readCache {
+	return &readCache{
+		users:    map[string]cached[commands.User]{},
+		channels: map[string]cached[commands.Channel]{},
+		measures: map[string]cached[*commands.Measure]{},
+	}
+}
+
+// now returns the current generations.
+func (c *readCache) now() gens {
+	var g gens
+	for i := range g {
+		g[i] = c.gen[i].Load()
+	}
+	return g
+}
+
+// changed is the writer connection's pre-update hook: a row of a table is
+// about to change.
+func (c *readCache) changed(d sqlite.SQLitePreUpdateData) {
+	t, ok := cachedTables[d.TableName]
+	if !ok || c.touched[t] {
+		return
+	}
+	c.touched[t] = true
+	c.gen[t].Add(1) // odd: a write is under way
+}
+
+// settle ends the writer's transaction for the cache: every table it
+// changed moves to the next even generation. Called by the writer's
+// goroutine after each COMMIT or ROLLBACK.
+func (c *readCache) settle() {
+	for t, ok := range c.touched {
+		if ok {
+			c.touched[t] = false
+			c.gen[t].Add(1)
+		}
+	}
+}
+
+// forget moves every table on (another process wrote).
+func (c *readCache) forget() {
+	for t := range c.gen {
+		c.gen[t].Add(2)
+	}
+}
+
+// valid reports whether an entry stamped at may be used by a reader whose
+// snapshot began at start (nil: no snapshot) for the tables deps.
+func (c *readCache) valid(at gens, start *gens, deps []table) bool {
+	for _, t := range deps {
+		g := c.gen[t].Load()
+		if g%2 == 1 || at[t] != g || (start != nil && start[t] != g) {
+			return false
+		}
+	}
+	return true
+}
+
+// keep reports whether a value read at generations before (taken before
+// the read) may be cached: none of its tables moved meanwhile and no write
+// was under way.
+func (c *readCache) keep(before gens, deps []table) bool {
+	for _, t := range deps {
+		g := c.gen[t].Load()
+		if g%2 == 1 || before[t] != g {
+			return false
+		}
+	}
+	return true
+}
+
+// lookup returns the entry of key in m when it may be used.
+func lookup[T any](c *readCache, m map[string]cached[T], key string, start *gens, deps []table) (T, bool) {
+	c.mu.RLock()
+	e, ok := m[key]
+	c.mu.RUnlock()
+	if ok && c.valid(e.at, start, deps) {
+		c.hits.Add(1)
+		return e.v, true
+	}
+	c.misses.Add(1)
+	var zero T
+	return zero, false
+}
+
+// store keeps v under key in m (bounded by limit) if it may be cached.
+func store[T any](c *readCache, m map[string]cached[T], key string, before gens, deps []table, limit int, v T) {
+	if !c.keep(before, deps) {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := m[key]; !ok && len(m) >= limit {
+		for k := range m { // make room: any entry
+			delete(m, k)
+			break
+		}
+	}
+	m[key] = cached[T]{at: before, v: v}
+}
+
+// cacheStart returns the generations a read compares with: its
+// snapshot's start, or nil outside a snapshot.
+func (db *DB) cacheStart(ctx context.Context) *gens {
+	if s := db.snapshotIn(ctx); s != nil {
+		return &s.gens
+	}
+	return nil
+}
+
+// cacheBefore returns the generations a read's result is stamped with:
+// its snapshot's start (the snapshot may see nothing older), or now.
+func (db *DB) cacheBefore(start *gens) gens {
+	if start != nil {
+		return *start
+	}
+	return db.cache.now()
+}
+
+// dataVersionSQL tells the writer whether another connection committed.
+const dataVersionSQL = "PRAGMA data_version"
+
+// checkForeign compares the writer's data_version with the last one seen
+// and moves every cached table on when another process committed. Only
+// the committer (or Open, before it has work) calls it.
+func (db *DB) checkForeign(ctx context.Context) {
+	var v int64
+	if err := db.wcache.QueryRowContext(ctx, dataVersionSQL).Scan(&v); err != nil {
+		db.cache.forget() // cannot tell: assume the worst
+		return
+	}
+	if v != db.cache.dataVersion {
+		db.cache.dataVersion = v
+		db.cache.forget()
+	}
+}
+
+// ReadCacheStats counts the reads the cache answered and those it passed
+// on to SQLite since Open.
+type ReadCacheStats struct{ Hits, Misses int64 }
+
+// ReadCacheStats returns the read cache's counts.
+func (db *DB) ReadCacheStats() ReadCacheStats {
+	return ReadCacheStats{Hits: db.cache.hits.Load(), Misses: db.cache.misses.Load()}
+}
+
+// copyChannel returns c with slices of its own.
+func copyChannel(c commands.Channel) commands.Channel {
+	c.Languages = slices.Clone(c.Languages)
+	c.Follows = slices.Clone(c.Follows)
+	return c
+}
+
+// copyMeasure returns a copy of m that shares nothing a caller may change.
+func copyMeasure(m *commands.Measure) *commands.Measure {
+	c := *m
+	c.Sections = slices.Clone(m.Sections)
+	c.Steps = slices.Clone(m.Steps)
+	if m.Translated != nil {
+		c.Translated = make(map[string]commands.MeasureTexts, len(m.Translated))
+		for k, v := range m.Translated {
+			v.Steps = slices.Clone(v.Steps)
+			c.Translated[k] = v
+		}
+	}
+	return &c
+}
+
+// hookConnector opens the writer's connections with the read cache's
+// pre-update hook registered on each.
+type hookConnector struct {
+	dsn  string
+	drv  driver.Driver
+	hook sqlite.PreUpdateHookFn
+}
+
+func (h hookConnector) Connect(context.Context) (driver.Conn, error) {
+	conn, err := h.drv.Open(h.dsn)
+	if err != nil {
+		return nil, err
+	}
+	hr, ok := conn.(sqlite.HookRegisterer)
+	if !ok {
+		conn.Close()
+		return nil, errNoHooks
+	}
+	hr.RegisterPreUpdateHook(h.hook)
+	return conn, nil
+}
+
+func (h hookConnector) Driver() driver.Driver { return h.drv }
+
+// errNoHooks would mean the SQLite driver lost its hooks: the cache could
+// not see writes, so the store does not open.
+var errNoHooks = errors.New("the SQLite driver offers no pre-update hook: the read cache could not see writes")
+
+// sqliteDriver is the registered modernc driver.
+var sqliteDriver = func() driver.Driver {
+	db, err := sql.Open("sqlite", "")
+	if err != nil {
+		panic(err)
+	}
+	defer db.Close()
+	return db.Driver()
+}()

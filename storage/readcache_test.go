@@ -1,0 +1,308 @@
+package storage_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/klimabot/klimabot/commands"
+	"github.com/klimabot/klimabot/storage"
+)
+
+// The cached reads answer from memory once read and see every write the
+// moment it is acknowledged: the user, the channel (settings and follows)
+// and the measure with its steps.
+func TestReadCache_SeesEveryWrite(t *testing.T) {
+	db := MustOpenDB(t)
+	ctx := context.Background()
+	mustImport(t, db, f019())
+	m := mustSteps(t, db, "F.019")
+
+	if err := db.SaveUser(ctx, commands.User{ID: "U1", Name: "Anna", Locale: "de-DE"}); err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		if u, err := db.User(ctx, "U1"); err != nil || u.Name != "Anna" {
+			t.Fatalf("user: %+v, %v", u, err)
+		}
+	}
+	before := db.ReadCacheStats()
+	if u, _ := db.User(ctx, "U1"); u.Name != "Anna" {
+		t.Fatal("user changed")
+	}
+	if after := db.ReadCacheStats(); after.Hits != before.Hits+1 {
+		t.Fatalf("a repeated read was not answered from the cache: %+v → %+v", before, after)
+	}
+	if err := db.SaveUser(ctx, commands.User{ID: "U1", Name: "Anna Nováková", Language: "cs"}); err != nil {
+		t.Fatal(err)
+	}
+	if u, _ := db.User(ctx, "U1"); u.Name != "Anna Nováková" || u.Language != "cs" {
+		t.Errorf("after SaveUser the cache answered %+v", u)
+	}
+	inf := commands.Inference{Lang: "es", From: commands.InferLog, Text: "hola", At: time.Now().UTC()}
+	if err := db.SetInferredLanguage(ctx, "U1", inf); err != nil {
+		t.Fatal(err)
+	}
+	if u, _ := db.User(ctx, "U1"); u.Inferred.Lang != "es" {
+		t.Errorf("after SetInferredLanguage: %+v", u.Inferred)
+	}
+
+	ch := commands.DefaultChannel("C1", "")
+	if got, _ := db.Channel(ctx, "C1"); len(got.Follows) != 0 || got.FollowAll {
+		t.Fatalf("new channel: %+v", got)
+	}
+	ch.Follows, ch.Languages = []string{"F.019"}, []string{"de", "cs"}
+	if err := db.SaveChannel(ctx, ch); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := db.Channel(ctx, "C1"); len(got.Follows) != 1 || len(got.Languages) != 2 {
+		t.Errorf("after SaveChannel the cache answered %+v", got)
+	}
+
+	if got := mustSteps(t, db, "F.019"); got.Steps[0].Done {
+		t.Fatal("step 1 done before")
+	}
+	if _, err := db.CompleteSteps(ctx, m.ID, []int{1, 2}, commands.Person{ID: "U1"}, time.Now(), nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := mustSteps(t, db, "F.019"); !got.Steps[0].Done || !got.Steps[1].Done {
+		t.Errorf("after CompleteSteps the cache answered steps %+v", got.Steps[:2])
+	}
+	changed := f019()
+	changed.Title = "Klimapartnerschaft (neu)"
+	changed.Code = "f.019" // the same code key
+	mustImport(t, db, changed)
+	if got := mustSteps(t, db, "F.019"); got.Title != "Klimapartnerschaft (neu)" {
+		t.Errorf("after a new import the cache answered title %q", got.Title)
+	}
+	if got, _ := db.Channel(ctx, "C1"); len(got.Follows) != 1 || got.Follows[0] != "f.019" {
+		t.Errorf("the channel's follows show the code as it was: %v", got.Follows)
+	}
+}
+
+// A write that fails half-way (the channel row written, then an unknown
+// follow) leaves nothing behind, in SQLite or in the cache.
+func TestReadCache_FailedWriteLeavesCacheRight(t *testing.T) {
+	db := MustOpenDB(t)
+	ctx := context.Background()
+	mustImport(t, db, f019())
+	ch := commands.DefaultChannel("C1", "")
+	ch.Languages = []string{"de"}
+	if err := db.SaveChannel(ctx, ch); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := db.Channel(ctx, "C1"); len(got.Languages) != 1 {
+		t.Fatal(got)
+	}
+	bad := ch
+	bad.Languages, bad.Follows = []string{"cs"}, []string{"X.999"}
+	err := db.SaveChannel(ctx, bad)
+	var e *commands.Error
+	if !errors.As(err, &e) || e.Code != commands.ENOTFOUND {
+		t.Fatalf("save with an unknown follow: %v", err)
+	}
+	for range 2 { // the second answered from the cache
+		if got, _ := db.Channel(ctx, "C1"); len(got.Languages) != 1 || got.Languages[0] != "de" {
+			t.Errorf("after the failed write: %+v", got)
+		}
+	}
+}
+
+// What a caller does with a returned value does not change the next
+// answer.
+func TestReadCache_AnswersAreCopies(t *testing.T) {
+	db := MustOpenDB(t)
+	ctx := context.Background()
+	mustImport(t, db, f019())
+	ch := commands.DefaultChannel("C1", "")
+	ch.Languages, ch.Follows = []string{"de", "cs"}, []string{"F.019"}
+	if err := db.SaveChannel(ctx, ch); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		got, _ := db.Channel(ctx, "C1")
+		got.Languages[0] = "xx"
+		got.Follows[0] = "X.1"
+		m := mustSteps(t, db, "F.019")
+		m.Title = "changed"
+		m.Steps[0].Text = "changed"
+	}
+	if got, _ := db.Channel(ctx, "C1"); got.Languages[0] != "de" || got.Follows[0] != "F.019" {
+		t.Errorf("channel: %+v", got)
+	}
+	if m := mustSteps(t, db, "F.019"); m.Title == "changed" || m.Steps[0].Text == "changed" {
+		t.Errorf("measure: %q, %q", m.Title, m.Steps[0].Text)
+	}
+}
+
+// Inside a snapshot whose read transaction has begun, the cache answers
+// only what that transaction would: after a write it steps aside and the
+// snapshot's own transaction answers, from before the write.
+func TestReadCache_SnapshotSeesOneState(t *testing.T) {
+	db := MustOpenDB(t)
+	ctx := context.Background()
+	mustImport(t, db, f019())
+	m := mustSteps(t, db, "F.019") // cached now
+	if err := db.SaveUser(ctx, commands.User{ID: "U1", Name: "Anna"}); err != nil {
+		t.Fatal(err)
+	}
+	db.User(ctx, "U1") // cached now
+
+	sctx, end := db.Snapshot(ctx)
+	defer end()
+	if _, err := db.Entries(sctx, m.ID, 0); err != nil { // the snapshot's transaction begins here
+		t.Fatal(err)
+	}
+	before := db.ReadCacheStats()
+	if u, _ := db.User(sctx, "U1"); u.Name != "Anna" {
+		t.Fatal(u)
+	}
+	if got := db.ReadCacheStats(); got.Hits != before.Hits+1 {
+		t.Errorf("the snapshot did not use the cache before any write: %+v → %+v", before, got)
+	}
+	if _, err := db.CompleteSteps(ctx, m.ID, []int{1}, commands.Person{ID: "U1"}, time.Now(), nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SaveUser(ctx, commands.User{ID: "U1", Name: "Bea"}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := db.MeasureSteps(sctx, "F.019"); err != nil || got.Steps[0].Done {
+		t.Errorf("the snapshot sees the step done (%v)", err)
+	}
+	if u, _ := db.User(sctx, "U1"); u.Name != "Anna" {
+		t.Errorf("the snapshot sees the new name %q", u.Name)
+	}
+	if got := mustSteps(t, db, "F.019"); !got.Steps[0].Done {
+		t.Error("outside the snapshot the step is not done")
+	}
+	if u, _ := db.User(ctx, "U1"); u.Name != "Bea" {
+		t.Errorf("outside the snapshot the name is %q", u.Name)
+	}
+}
+
+// A snapshot whose reads the cache answered has no transaction yet: a
+// command such as `log` by a known person costs no reader connection. A
+// read after a write then goes to SQLite and sees the write, never the
+// cached value from before it.
+func TestReadCache_SnapshotWithoutTransaction(t *testing.T) {
+	db := MustOpenDB(t)
+	ctx := context.Background()
+	mustImport(t, db, f019())
+	m := mustSteps(t, db, "F.019")
+	if err := db.SaveUser(ctx, commands.User{ID: "U1", Name: "Anna"}); err != nil {
+		t.Fatal(err)
+	}
+	db.User(ctx, "U1")
+	sctx, end := db.Snapshot(ctx)
+	defer end()
+	before := db.ReadCacheStats()
+	db.User(sctx, "U1")
+	mustStepsCtx(t, db, sctx, "F.019")
+	if got := db.ReadCacheStats(); got.Hits != before.Hits+2 || got.Misses != before.Misses {
+		t.Errorf("reads in a fresh snapshot: %+v → %+v", before, got)
+	}
+	if _, err := db.CompleteSteps(ctx, m.ID, []int{1}, commands.Person{ID: "U1"}, time.Now(), nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := mustStepsCtx(t, db, sctx, "F.019"); !got.Steps[0].Done {
+		t.Error("after the write the snapshot answered the cached steps")
+	}
+	end()
+	if _, err := db.Entries(sctx, m.ID, 0); err == nil {
+		t.Error("a read on an ended snapshot did not fail")
+	}
+}
+
+// Another process writing the file (here: a second store on it, whose
+// writes the first one's hook cannot see) shows within about a second.
+func TestReadCache_AnotherProcessWrites(t *testing.T) {
+	path := t.TempDir() + "/k.db"
+	db := MustOpenDBAt(t, path)
+	ctx := context.Background()
+	mustImport(t, db, f019())
+	if got := mustSteps(t, db, "F.019"); got.Steps[0].Done {
+		t.Fatal("done before")
+	}
+	other := MustOpenDBAt(t, path)
+	m := mustSteps(t, other, "F.019")
+	if _, err := other.CompleteSteps(ctx, m.ID, []int{1}, commands.Person{ID: "U2"}, time.Now(), nil); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		got := mustSteps(t, db, "F.019")
+		if got.Steps[0].Done {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the other store's write never showed")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// Readers and writers at once (run with -race): every read after an
+// acknowledged write sees it.
+func TestReadCache_ConcurrentWritesAndReads(t *testing.T) {
+	db := MustOpenDB(t)
+	ctx := context.Background()
+	mustImport(t, db, f019())
+	m := mustSteps(t, db, "F.019")
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	for range 4 {
+		wg.Go(func() {
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				sctx, end := db.Snapshot(ctx)
+				db.MeasureSteps(sctx, "F.019")
+				db.User(sctx, "U1")
+				end()
+				db.MeasureSteps(ctx, "F.019")
+			}
+		})
+	}
+	for n := 1; n <= 6; n++ {
+		if _, err := db.CompleteSteps(ctx, m.ID, []int{n}, commands.Person{ID: "U1"}, time.Now(), nil); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.SaveUser(ctx, commands.User{ID: "U1", Name: string(rune('A' + n))}); err != nil {
+			t.Fatal(err)
+		}
+		got := mustSteps(t, db, "F.019")
+		if !got.Steps[n-1].Done {
+			t.Errorf("step %d not done right after its write", n)
+		}
+		if u, _ := db.User(ctx, "U1"); u.Name != string(rune('A'+n)) {
+			t.Errorf("user name %q right after writing %q", u.Name, string(rune('A'+n)))
+		}
+	}
+	close(stop)
+	wg.Wait()
+}
+
+// mustStepsCtx reads a measure with its steps on ctx.
+func mustStepsCtx(tb testing.TB, db *storage.DB, ctx context.Context, code string) *commands.Measure {
+	tb.Helper()
+	m, err := db.MeasureSteps(ctx, code)
+	if err != nil {
+		tb.Fatalf("measure %s: %v", code, err)
+	}
+	return m
+}
+
+// mustSteps reads a measure with its steps (the cached read).
+func mustSteps(tb testing.TB, db *storage.DB, code string) *commands.Measure {
+	tb.Helper()
+	m, err := db.MeasureSteps(context.Background(), code)
+	if err != nil {
+		tb.Fatalf("measure %s: %v", code, err)
+	}
+	return m
+}
