@@ -82,11 +82,11 @@ func (b *Bot) postQueued(channelID string) {
 	}
 }
 
-// takeQueued takes up to max announcements from the front
-// of channelID's queue. When there are none, the queue is removed (and the
+// takeQueued takes up to limit announcements from the front of
+// channelID's queue. When there are none, the queue is removed (and the
 // caller, its poster, ends) in the same critical section, so that the next
 // goAnnounce starts a new poster.
-func (b *Bot) takeQueued(channelID string, max int) []*commands.Announcement {
+func (b *Bot) takeQueued(channelID string, limit int) []*commands.Announcement {
 	b.queueMu.Lock()
 	defer b.queueMu.Unlock()
 	q := b.queued[channelID]
@@ -94,9 +94,9 @@ func (b *Bot) takeQueued(channelID string, max int) []*commands.Announcement {
 		delete(b.queued, channelID)
 		return nil
 	}
-	max = min(max, len(q))
-	took := q[:max:max]
-	if rest := q[max:]; len(rest) > 0 {
+	limit = min(limit, len(q))
+	took := q[:limit:limit]
+	if rest := q[limit:]; len(rest) > 0 {
 		b.queued[channelID] = rest
 	} else {
 		b.queued[channelID] = nil // the poster still runs: a new one must not start
