@@ -11,6 +11,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/klimabot/klimabot/commands"
 )
@@ -489,4 +490,41 @@ func TestAnnouncementsAtShutdown(t *testing.T) {
 		mustContainAll(t, "logs", logs, `msg="announcement not posted" channel=C1 measure=F.019`,
 			`msg="announcements not posted" channel=C1 count=2 measures=A.1,F.019`)
 	})
+}
+
+// TestCombinedText: the notification text of announcements posted
+// together says how many follow in grammatical number, and stays within
+// MaxFallbackText however long the first one is.
+func TestCombinedText(t *testing.T) {
+	h := newHarness(t)
+	for _, tt := range []struct {
+		lang string
+		n    int
+		want string
+	}{
+		{"de", 2, " – und 1 weitere Meldung"},
+		{"de", 6, " – und 5 weitere Meldungen"},
+		{"cs", 2, " – a 1 další oznámení"},
+		{"cs", 4, " – a 3 další oznámení"},
+		{"cs", 6, " – a 5 dalších oznámení"},
+		{"es", 2, " – y 1 aviso más"},
+		{"en", 2, " – and 1 more announcement"},
+	} {
+		var as []*commands.Announcement
+		for i := range tt.n {
+			as = append(as, h.announcement(chanF019, "F.019", fmt.Sprintf("Abstimmung Nummer %d", i), tt.lang))
+		}
+		text, _, n := combineAnnouncements(as, h.bot.bundle)
+		if n != tt.n || text != AnnouncementText(as[0], h.bot.bundle)+tt.want {
+			t.Errorf("%s, %d: %d, %q; want ending %q", tt.lang, tt.n, n, text, tt.want)
+		}
+	}
+	long := []*commands.Announcement{
+		h.announcement(chanF019, "F.019", strings.Repeat("Abstimmung mit der Partnerstadt ", 20), "de"),
+		h.announcement(chanF019, "F.019", "Abstimmung Nummer 2", "de"),
+	}
+	text, _, _ := combineAnnouncements(long, h.bot.bundle)
+	if utf8.RuneCountInString(text) > MaxFallbackText || !strings.HasSuffix(text, "… – und 1 weitere Meldung") {
+		t.Errorf("long text (%d characters): %q", utf8.RuneCountInString(text), text)
+	}
 }
