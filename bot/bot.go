@@ -108,10 +108,13 @@ type Store interface {
 	MeasureCode(ctx context.Context, id int64) (string, error)
 	// MarkEventProcessed reports whether an event id is new (retries are not).
 	MarkEventProcessed(ctx context.Context, eventID string) (first bool, err error)
-	// RecordBotMessage and MeasureForMessage tie a posted message to its
-	// measure, so a reply in its thread finds the measure.
+	// RecordBotMessage and MeasuresForMessage tie a posted message to its
+	// measure, so a reply in its thread finds the measure;
+	// RecordMessageMeasures to the measures of combined announcements, and
+	// a reply in its thread is told how to log instead.
 	RecordBotMessage(ctx context.Context, channelID, ts string, measureID int64, kind string) error
-	MeasureForMessage(ctx context.Context, channelID, ts string) (measureID int64, ok bool, err error)
+	RecordMessageMeasures(ctx context.Context, channelID, ts string, measureIDs []int64, kind string) error
+	MeasuresForMessage(ctx context.Context, channelID, ts string) ([]int64, error)
 	// MoveChannel moves a channel's settings, follows, sent reminders and
 	// message records to its new id (channel_id_changed).
 	MoveChannel(ctx context.Context, oldID, newID string) error
@@ -146,6 +149,11 @@ type Bot struct {
 	// acknowledgement (maxAnnouncing): under overload the next one waits
 	// for a slot instead of goroutines and their messages piling up.
 	announcing chan struct{}
+	// queued holds each channel's announcements waiting for the post in
+	// flight to that channel (bot/announce.go); a channel is in it while
+	// its poster runs, and only then.
+	queueMu sync.Mutex
+	queued  map[string][]*commands.Announcement
 
 	mu          sync.RWMutex
 	botUserID   string
@@ -209,6 +217,7 @@ func New(cfg Config, svc *commands.Service, store Store, bundle *locales.Bundle)
 	bg, cancel := context.WithCancel(context.Background())
 	b := &Bot{
 		announcing:      make(chan struct{}, maxAnnouncing),
+		queued:          map[string][]*commands.Announcement{},
 		cfg:             cfg,
 		svc:             svc,
 		store:           store,

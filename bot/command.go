@@ -76,7 +76,7 @@ func (b *Bot) goLateAnswer(cmd slack.SlashCommand, done <-chan commands.Reply) {
 			return
 		}
 		b.respondOrLog(ctx, cmd.ResponseURL, *b.ephemeral(r))
-		b.announce(ctx, r.Announce)
+		b.goAnnounce(r.Announce)
 		if hasFiles(r) {
 			b.uploadSlashFiles(ctx, cmd, r)
 		}
@@ -94,27 +94,16 @@ func (b *Bot) respondOrLog(ctx context.Context, responseURL string, msg slack.Ms
 	}
 }
 
-// maxAnnouncing bounds the announcements posted at once in the background.
-// Each holds a goroutine and its rendered message until Slack answered; a
-// bot that writes faster than Slack takes its posts (a slow Slack, an
+// maxAnnouncing bounds the announcements queued or being posted in the
+// background (goAnnounce, bot/announce.go). Each is held in its channel's
+// queue, then with its message's goroutine and blocks, until Slack
+// answered; without the bound a bot that writes faster than Slack takes its posts (a slow Slack, an
 // overloaded machine) would otherwise grow without bound — 372 MB measured
 // with the server on one core under the bench's write load. With the
 // bound, the request after the 64th waits for a slot after its
 // acknowledgement: Slack's retries and the people's patience are the
 // backpressure, and no announcement is dropped.
 const maxAnnouncing = 64
-
-// goAnnounce posts an announcement in the background, if there is one.
-func (b *Bot) goAnnounce(a *commands.Announcement) {
-	if a == nil {
-		return
-	}
-	b.announcing <- struct{}{} // waits while maxAnnouncing are being posted
-	b.goWork("announce", func(ctx context.Context) {
-		defer func() { <-b.announcing }()
-		b.announce(ctx, a)
-	})
-}
 
 // execute runs one command with the caller's Slack locale (cached, or
 // fetched within LocaleTimeout) and name (Slack's real name when known:

@@ -72,9 +72,13 @@ func (b *Bot) handleEvent(ctx context.Context, eventID string, ev slackevents.Ev
 			}
 			return
 		}
-		measureID, ok := b.threadMeasure(ctx, e)
-		if ok && b.firstDelivery(ctx, eventID, b.tellNotStored("thread_reply", e.Channel, e.User, e.UserTeam, e.ThreadTimeStamp)) {
-			b.handleThreadReply(ctx, e, measureID)
+		measures := b.threadMeasures(ctx, e)
+		if len(measures) > 0 && b.firstDelivery(ctx, eventID, b.tellNotStored("thread_reply", e.Channel, e.User, e.UserTeam, e.ThreadTimeStamp)) {
+			if len(measures) == 1 {
+				b.handleThreadReply(ctx, e, measures[0])
+			} else {
+				b.threadSeveral(ctx, e, measures)
+			}
 		}
 	case *slackevents.ChannelIDChangedEvent:
 		if b.firstDelivery(ctx, eventID) {
@@ -148,26 +152,67 @@ func (b *Bot) stripMention(text string) string {
 	return strings.TrimSpace(text)
 }
 
-// threadMeasure returns the measure a message is about when it is a
-// person's reply in the thread of a bot message recorded for a measure.
+// threadMeasures returns the measures a message is about when it is a
+// person's reply in the thread of a bot message recorded with its measure
+// (RecordBotMessage): one for a reminder or an announcement, several for
+// announcements posted together (bot/announce.go), none for anything else.
 // A person's reply may carry a subtype (a photo: file_share; "also send
 // to channel": thread_broadcast). Everything else is ignored: bots
 // (klimabot included), edits, deletions, joins, top-level messages,
 // mentions of the bot (they come as app_mention too) and threads of other
 // messages.
-func (b *Bot) threadMeasure(ctx context.Context, e *slackevents.MessageEvent) (int64, bool) {
+func (b *Bot) threadMeasures(ctx context.Context, e *slackevents.MessageEvent) []int64 {
 	if !b.personsMessage(e) || e.Channel == "" {
-		return 0, false
+		return nil
 	}
 	if e.ThreadTimeStamp == "" || e.ThreadTimeStamp == e.TimeStamp || b.mentionOf(e.Text) {
-		return 0, false
+		return nil
 	}
-	id, ok, err := b.store.MeasureForMessage(ctx, e.Channel, e.ThreadTimeStamp)
+	ids, err := b.store.MeasuresForMessage(ctx, e.Channel, e.ThreadTimeStamp)
 	if err != nil {
 		b.log.Error("look up thread", "channel", e.Channel, "thread_ts", e.ThreadTimeStamp, "err", err)
-		return 0, false
+		return nil
 	}
-	return id, ok
+	return ids
+}
+
+// threadSeveral answers a reply in the thread of announcements about
+// several measures: it belongs to none of them, so nothing is logged, and
+// the replier alone is told so in the thread, in their language, with how
+// to log instead — a mention, which works in threads, with a code of the
+// message.
+func (b *Bot) threadSeveral(ctx context.Context, e *slackevents.MessageEvent, measureIDs []int64) {
+	codes := make([]string, 0, len(measureIDs))
+	for _, id := range measureIDs {
+		code, err := b.store.MeasureCode(ctx, id)
+		if err != nil {
+			b.log.Error("measure of thread", "measure_id", id, "err", err)
+			continue
+		}
+		codes = append(codes, code)
+	}
+	if len(codes) == 0 {
+		return
+	}
+	b.metrics.Commands.WithLabelValues("thread_reply", "several_measures").Inc()
+	u, _ := b.user(ctx, e.User, true)
+	ch, err := b.store.Channel(ctx, e.Channel)
+	if err != nil {
+		ch = commands.DefaultChannel(e.Channel, b.svc.DefaultTZ)
+	}
+	req := commands.Request{External: b.externalMember(e.UserTeam, u)}
+	if b.fresh(u) {
+		req.Locale = u.Locale
+	}
+	r := commands.Reply{Lang: b.svc.Language(u, "", req, ch), Parts: []commands.Part{
+		commands.Paragraph{Text: commands.Msg("bot.thread_several", commands.Data{
+			"Codes": strings.Join(codes, ", "), "Code": codes[0],
+		})},
+	}}
+	opts := append(b.replyOptions(r), slack.MsgOptionTS(e.ThreadTimeStamp))
+	if err := b.postEphemeral(ctx, e.Channel, e.User, opts...); err != nil {
+		b.log.Warn("thread reply to several measures not answered", "channel", e.Channel, "err", err)
+	}
 }
 
 // handleThreadReply stores a thread reply as a progress entry of the

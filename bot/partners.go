@@ -34,7 +34,7 @@ func (b *Bot) handleMention(ctx context.Context, e *slackevents.AppMentionEvent)
 	text := b.resolveMarkup(ctx, b.stripMention(e.Text))
 	r := b.execute(ctx, commands.Request{User: commands.Person{ID: e.User}, ChannelID: e.Channel, Text: text}, e.UserTeam)
 	b.answerMention(ctx, e.Channel, e.User, e.ThreadTimeStamp, r)
-	b.announce(ctx, r.Announce)
+	b.goAnnounce(r.Announce)
 	thread := e.ThreadTimeStamp
 	if thread == "" {
 		thread = e.TimeStamp
@@ -92,7 +92,7 @@ func (b *Bot) handleDirectMessage(ctx context.Context, e *slackevents.MessageEve
 	if _, err := b.PostMessage(ctx, e.Channel, opts...); err != nil {
 		b.log.Warn("direct message not answered", "channel", e.Channel, "user", e.User, "err", err)
 	}
-	b.announce(ctx, r.Announce)
+	b.goAnnounce(r.Announce)
 	b.uploadFiles(ctx, e.Channel, e.ThreadTimeStamp, r, func(note commands.Reply) {
 		if _, err := b.PostMessage(ctx, e.Channel, b.replyOptions(note)...); err != nil {
 			b.log.Warn("upload failure not shown", "channel", e.Channel, "err", err)

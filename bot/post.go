@@ -209,22 +209,3 @@ func (b *Bot) uploadFiles(ctx context.Context, channelID, threadTS string, r com
 		}
 	}
 }
-
-// announce posts a reply's announcement (log, done) to its channel and
-// records the message, so that replies in its thread become progress
-// entries of the measure. Nothing to announce is fine.
-func (b *Bot) announce(ctx context.Context, a *commands.Announcement) {
-	if a == nil || a.ChannelID == "" {
-		return
-	}
-	text, blocks := AnnouncementText(a, b.bundle), AnnouncementBlocks(a, b.bundle)
-	ts, err := b.PostMessage(ctx, a.ChannelID, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks...))
-	if err != nil {
-		b.log.Warn("announcement not posted", "channel", a.ChannelID, "measure", a.MeasureCode, "err", err)
-		return
-	}
-	if err := b.store.RecordBotMessage(ctx, a.ChannelID, ts, a.MeasureID, "announce"); err != nil {
-		b.log.Error("announcement not recorded", "channel", a.ChannelID, "ts", ts, "measure", a.MeasureCode, "err", err)
-	}
-	b.awaitTranslations(ctx, a.ChannelID, ts, text, blocks, wordsOf(a))
-}

@@ -5,9 +5,11 @@ import (
 	"database/sql"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/klimabot/klimabot/commands"
 	"github.com/klimabot/klimabot/storage"
 )
 
@@ -135,4 +137,45 @@ func TestBotMessages(t *testing.T) {
 		t.Error("message found in another channel")
 	}
 	wantCode(t, db.RecordBotMessage(ctx, "C1", "2.0", 999, "announce"), "not_found")
+}
+
+func TestMessageMeasures(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	mustImport(t, db, f019(), commands.Measure{Code: "A.1", Title: "Radverkehrskonzept"})
+	f, a := mustMeasure(t, db, "F.019"), mustMeasure(t, db, "A.1")
+
+	// one measure, however often: an ordinary record, thread replies log
+	if err := db.RecordMessageMeasures(ctx, "C1", "1.0001", []int64{f.ID, f.ID}, "announce"); err != nil {
+		t.Fatal(err)
+	}
+	if id, ok, err := db.MeasureForMessage(ctx, "C1", "1.0001"); err != nil || !ok || id != f.ID {
+		t.Errorf("same measure: MeasureForMessage = %d, %v, %v; want %d", id, ok, err, f.ID)
+	}
+	if ids, err := db.MeasuresForMessage(ctx, "C1", "1.0001"); err != nil || !slices.Equal(ids, []int64{f.ID}) {
+		t.Errorf("same measure: MeasuresForMessage = %v, %v", ids, err)
+	}
+
+	// several: no one measure, all of them in the order shown
+	if err := db.RecordMessageMeasures(ctx, "C1", "1.0002", []int64{a.ID, f.ID, a.ID}, "announce"); err != nil {
+		t.Fatal(err)
+	}
+	if id, ok, err := db.MeasureForMessage(ctx, "C1", "1.0002"); err != nil || ok {
+		t.Errorf("several measures: MeasureForMessage = %d, %v, %v; want none", id, ok, err)
+	}
+	if ids, err := db.MeasuresForMessage(ctx, "C1", "1.0002"); err != nil || !slices.Equal(ids, []int64{a.ID, f.ID}) {
+		t.Errorf("several measures: MeasuresForMessage = %v, %v; want [%d %d]", ids, err, a.ID, f.ID)
+	}
+	if ids, err := db.MeasuresForMessage(ctx, "C1", "9.9"); err != nil || len(ids) != 0 {
+		t.Errorf("unknown message: MeasuresForMessage = %v, %v", ids, err)
+	}
+	wantCode(t, db.RecordMessageMeasures(ctx, "C1", "2.0", []int64{f.ID, 999}, "announce"), "not_found")
+
+	// a moved channel takes the measures of its messages along
+	if err := db.MoveChannel(ctx, "C1", "C9"); err != nil {
+		t.Fatal(err)
+	}
+	if ids, err := db.MeasuresForMessage(ctx, "C9", "1.0002"); err != nil || !slices.Equal(ids, []int64{a.ID, f.ID}) {
+		t.Errorf("after the move: MeasuresForMessage = %v, %v", ids, err)
+	}
 }

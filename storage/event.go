@@ -3,8 +3,8 @@ package storage
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
+	"slices"
 )
 
 // MarkEventProcessed records a Slack event id and reports whether this is
@@ -47,16 +47,86 @@ func (db *DB) RecordBotMessage(ctx context.Context, channelID, ts string, measur
 	})
 }
 
+// RecordMessageMeasures remembers that the bot posted message ts in a
+// channel about several measures at once (a combined announcement, kind
+// "announce"), in the order shown: a reply in its thread belongs to none of
+// them (MeasureForMessage finds none; MeasuresForMessage names them all).
+// With one measure (repeats count once) it is RecordBotMessage.
+func (db *DB) RecordMessageMeasures(ctx context.Context, channelID, ts string, measureIDs []int64, kind string) error {
+	var ids []int64
+	for _, id := range measureIDs {
+		if !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	switch len(ids) {
+	case 0:
+		return fmt.Errorf("record bot message: no measure")
+	case 1:
+		return db.RecordBotMessage(ctx, channelID, ts, ids[0], kind)
+	}
+	return db.write(ctx, func(tx querier) error {
+		for _, id := range ids {
+			if _, err := measureCode(ctx, tx, id); err != nil {
+				return err
+			}
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO bot_messages (channel_id, ts, measure_id, kind, created_at)
+			VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (channel_id, ts) DO UPDATE SET measure_id = excluded.measure_id, kind = excluded.kind`,
+			channelID, ts, ids[0], kind, formatTime(db.Now()))
+		if err != nil {
+			return fmt.Errorf("insert bot message: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM message_measures WHERE channel_id = ? AND ts = ?", channelID, ts); err != nil {
+			return fmt.Errorf("delete message measures: %w", err)
+		}
+		for i, id := range ids {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO message_measures (channel_id, ts, position, measure_id)
+				VALUES (?, ?, ?, ?)`, channelID, ts, i, id); err != nil {
+				return fmt.Errorf("insert message measure: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
 // MeasureForMessage returns the measure a bot message (a thread's parent ts)
-// is about; ok is false if the bot did not record that message.
+// is about; ok is false if the bot did not record that message, or recorded
+// it as about several measures (RecordMessageMeasures).
 func (db *DB) MeasureForMessage(ctx context.Context, channelID, ts string) (measureID int64, ok bool, err error) {
-	err = db.rcache.QueryRowContext(ctx, "SELECT measure_id FROM bot_messages WHERE channel_id = ? AND ts = ?",
-		channelID, ts).Scan(&measureID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, false, nil
+	ids, err := db.MeasuresForMessage(ctx, channelID, ts)
+	if err != nil || len(ids) != 1 {
+		return 0, false, err
 	}
+	return ids[0], true, nil
+}
+
+// MeasuresForMessage returns the measures a bot message (a thread's parent
+// ts) is about, in the order shown: none if the bot did not record that
+// message, one for most messages, several for a combined announcement.
+func (db *DB) MeasuresForMessage(ctx context.Context, channelID, ts string) ([]int64, error) {
+	rows, err := db.rcache.QueryContext(ctx, `SELECT bm.measure_id, mm.measure_id FROM bot_messages bm
+		LEFT JOIN message_measures mm ON mm.channel_id = bm.channel_id AND mm.ts = bm.ts
+		WHERE bm.channel_id = ? AND bm.ts = ? ORDER BY mm.position`, channelID, ts)
 	if err != nil {
-		return 0, false, fmt.Errorf("select bot message: %w", err)
+		return nil, fmt.Errorf("select bot message: %w", err)
 	}
-	return measureID, true, nil
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		var several sql.NullInt64
+		if err := rows.Scan(&id, &several); err != nil {
+			return nil, fmt.Errorf("scan bot message: %w", err)
+		}
+		if several.Valid {
+			id = several.Int64
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("select bot message: %w", err)
+	}
+	return ids, nil
 }
