@@ -72,13 +72,15 @@ func (db *DB) Measure(ctx context.Context, code string) (*commands.Measure, erro
 func (db *DB) MeasureSteps(ctx context.Context, code string) (*commands.Measure, error) {
 	key := commands.CodeKey(code)
 	start := db.cacheStart(ctx)
-	if m, ok := lookup(db.cache, db.cache.measures, key, start, measureTables); ok {
-		return copyMeasure(m), nil
+	if b, ok := lookup(db.cache, db.cache.measures, key, start, measureTables); ok {
+		if m, err := decodeMeasure(b); err == nil {
+			return m, nil
+		}
 	}
 	before := db.cacheBefore(start)
 	m, err := db.measure(ctx, code, false)
 	if err == nil {
-		store(db.cache, db.cache.measures, key, before, measureTables, maxCachedMeasures, copyMeasure(m))
+		store(db.cache, db.cache.measures, key, before, measureTables, maxCachedMeasures, encodeMeasure(nil, m))
 	}
 	return m, err
 }

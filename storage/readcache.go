@@ -76,13 +76,14 @@ var (
 	measureTables = []table{tMeasures, tSteps}
 )
 
-// Bounds of the cache: a town has a few dozen people, channels and a few
-// hundred measures; the bounds keep memory flat for a bigger store (the
-// bench's 10,000 measures).
+// Bounds of the cache: a town has a few dozen people and channels and a
+// few hundred measures; the bounds keep memory flat for any store. A
+// measure is kept encoded (measureblob.go), about 150 bytes with six
+// steps: 16,384 of them are a few MB.
 const (
 	maxCachedUsers    = 4096
 	maxCachedChannels = 1024
-	maxCachedMeasures = 1024
+	maxCachedMeasures = 16384
 )
 
 // gens are the generations of the cached tables.
@@ -101,7 +102,7 @@ type readCache struct {
 	mu       sync.RWMutex
 	users    map[string]cached[commands.User]
 	channels map[string]cached[commands.Channel]
-	measures map[string]cached[*commands.Measure]
+	measures map[string]cached[[]byte] // encodeMeasure
 	hits     atomic.Int64
 	misses   atomic.Int64
 }
@@ -116,7 +117,7 @@ func newReadCache() *readCache {
 	return &readCache{
 		users:    map[string]cached[commands.User]{},
 		channels: map[string]cached[commands.Channel]{},
-		measures: map[string]cached[*commands.Measure]{},
+		measures: map[string]cached[[]byte]{},
 	}
 }
 
@@ -264,21 +265,6 @@ func copyChannel(c commands.Channel) commands.Channel {
 	c.Languages = slices.Clone(c.Languages)
 	c.Follows = slices.Clone(c.Follows)
 	return c
-}
-
-// copyMeasure returns a copy of m that shares nothing a caller may change.
-func copyMeasure(m *commands.Measure) *commands.Measure {
-	c := *m
-	c.Sections = slices.Clone(m.Sections)
-	c.Steps = slices.Clone(m.Steps)
-	if m.Translated != nil {
-		c.Translated = make(map[string]commands.MeasureTexts, len(m.Translated))
-		for k, v := range m.Translated {
-			v.Steps = slices.Clone(v.Steps)
-			c.Translated[k] = v
-		}
-	}
-	return &c
 }
 
 // hookConnector opens the writer's connections with the read cache's

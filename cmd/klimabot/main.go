@@ -14,19 +14,17 @@ import (
 )
 
 // The garbage collector's settings unless GOGC or GOMEMLIMIT say otherwise.
-// The live heap is small (about 4 MB under the bench's load: SQLite's page
-// caches live outside it), so with Go's default GOGC=100 a collection ran
-// every few hundred requests (7 % of the CPU under load). At 200 they run
-// half as often (BenchmarkSignedStatusHTTP: 17-20 % less CPU a request; the
-// bench's sequence, seq.sh: closed loop 350-359 -> 304 µs a request with the
-// round's other changes) but the peak resident memory rose from 48 to
-// 52-56 MB, too near the 60 MB bar (SPEC "Quality bars"); 150 takes two
-// thirds of the saving for 51 MB. The soft memory limit makes the collector
-// run sooner again should Go's own memory near 32 MiB (a lower limit bound
-// in the serve sequence and slowed the CSV import); the collector's CPU
-// limiter keeps a larger live heap from thrashing.
+// GOGC stays at Go's 100. (With a live heap of about 4 MB a collection ran
+// every few hundred requests, and 150 saved CPU; since the read cache
+// keeps the measures, about 8 MB are live under the bench's load, so at
+// 100 the collector runs as seldom as it did at 150 before, and 150 would
+// put the peak resident memory at 60 MB, the bar: 59.6-60.7 MB measured,
+// 55.5-56.6 MB at 100 with the same CPU a request.) The soft memory limit
+// makes the collector run sooner should Go's own memory near 32 MiB (a
+// lower limit bound in the serve sequence and slowed the CSV import); the
+// collector's CPU limiter keeps a larger live heap from thrashing.
 const (
-	gcPercent   = 150
+	gcPercent   = 100
 	memoryLimit = 32 << 20
 )
 
