@@ -166,7 +166,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	db.rcache = newStmtCache(r)
 	db.rcache.detach = true
 	if err := db.rcache.warm(ctx, measureByKeySQL, sectionsSQL, stepsSQL, channelSQL, followsSQL, userSQL,
-		lastEntriesSQL, statusDeadlinesSQL, measureDeadlinesSQL); err != nil {
+		lastEntriesSQL, statusDeadlinesSQL, measureDeadlinesSQL, measuresWithDeadlinesSQL, hasTranslationsSQL); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("prepare queries: %w", err)
 	}

@@ -58,8 +58,50 @@ ORDER BY d.due, step, d.id`
 // included, soonest first (ties: step, id). Status derives the implied ones
 // from the steps it has already read (commands.OpenDeadlines) instead of
 // reading the steps a second time in Deadlines' query.
+//
+// Most measures have none: the read cache keeps which measures have any
+// (one small set, read again after a deadline was written), and for the
+// others no query runs.
 func (db *DB) MeasureDeadlines(ctx context.Context, measureID int64) ([]commands.Deadline, error) {
+	start := db.cacheStart(ctx)
+	with, ok := lookup(db.cache, db.cache.withDeadlines, "", start, deadlineTables)
+	if !ok {
+		before := db.cacheBefore(start)
+		var err error
+		if with, err = db.measuresWithDeadlines(ctx); err != nil {
+			return nil, err
+		}
+		store(db.cache, db.cache.withDeadlines, "", before, deadlineTables, 1, with)
+	}
+	if !with[measureID] {
+		return nil, nil
+	}
 	return db.selectDeadlines(ctx, "select deadlines of measure", measureDeadlinesSQL, measureID)
+}
+
+// measuresWithDeadlinesSQL lists the measures with explicit deadlines.
+const measuresWithDeadlinesSQL = "SELECT DISTINCT measure_id FROM deadlines"
+
+// measuresWithDeadlines reads the ids of the measures that have explicit
+// deadlines, done ones included.
+func (db *DB) measuresWithDeadlines(ctx context.Context) (map[int64]bool, error) {
+	rows, err := db.rcache.QueryContext(ctx, measuresWithDeadlinesSQL)
+	if err != nil {
+		return nil, fmt.Errorf("select measures with deadlines: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("select measures with deadlines: %w", err)
+		}
+		out[id] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("select measures with deadlines: %w", err)
+	}
+	return out, nil
 }
 
 // statusDeadlinesSQL is the text of Deadlines for one measure's open

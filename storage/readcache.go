@@ -61,12 +61,15 @@ const (
 	tFollows
 	tMeasures
 	tSteps
+	tDeadlines
+	tTranslations
 	nTables
 )
 
 // cachedTables maps the tables the cache depends on to their index.
 var cachedTables = map[string]table{
 	"users": tUsers, "channels": tChannels, "channel_follows": tFollows, "measures": tMeasures, "steps": tSteps,
+	"deadlines": tDeadlines, "translations": tTranslations,
 }
 
 // The dependencies of each kind of entry.
@@ -74,6 +77,10 @@ var (
 	userTables    = []table{tUsers}
 	channelTables = []table{tChannels, tFollows, tMeasures} // follows are shown as measure codes
 	measureTables = []table{tMeasures, tSteps}
+	// which measures have explicit deadlines at all (MeasureDeadlines)
+	deadlineTables = []table{tDeadlines}
+	// whether any translation into a language is stored (HasTranslations)
+	translationTables = []table{tTranslations}
 )
 
 // Bounds of the cache: a town has a few dozen people and channels and a
@@ -103,6 +110,11 @@ type readCache struct {
 	users    map[string]cached[commands.User]
 	channels map[string]cached[commands.Channel]
 	measures map[string]cached[[]byte] // encodeMeasure
+	// withDeadlines holds, under "", the ids of the measures that have
+	// explicit deadlines; translated, by "target provider", whether any
+	// translation into target is stored.
+	withDeadlines map[string]cached[map[int64]bool]
+	translated    map[string]cached[bool]
 	hits     atomic.Int64
 	misses   atomic.Int64
 }
@@ -118,6 +130,9 @@ func newReadCache() *readCache {
 		users:    map[string]cached[commands.User]{},
 		channels: map[string]cached[commands.Channel]{},
 		measures: map[string]cached[[]byte]{},
+
+		withDeadlines: map[string]cached[map[int64]bool]{},
+		translated:    map[string]cached[bool]{},
 	}
 }
 

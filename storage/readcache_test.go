@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/klimabot/klimabot/commands"
+	"github.com/klimabot/klimabot/commands/translate"
 	"github.com/klimabot/klimabot/storage"
 )
 
@@ -305,4 +306,55 @@ func mustSteps(tb testing.TB, db *storage.DB, code string) *commands.Measure {
 		tb.Fatalf("measure %s: %v", code, err)
 	}
 	return m
+}
+
+// Which measures have explicit deadlines is kept; a new deadline shows at
+// once, also on a measure that had none.
+func TestReadCache_MeasureDeadlines(t *testing.T) {
+	db := MustOpenDB(t)
+	ctx := context.Background()
+	b := f019()
+	b.Code = "F.020"
+	mustImport(t, db, f019(), b)
+	m, other := mustSteps(t, db, "F.019"), mustSteps(t, db, "F.020")
+	for range 2 {
+		if ds, err := db.MeasureDeadlines(ctx, m.ID); err != nil || len(ds) != 0 {
+			t.Fatalf("deadlines before: %v, %v", ds, err)
+		}
+	}
+	if _, err := db.AddDeadline(ctx, commands.Deadline{MeasureID: m.ID, Due: commands.NewDate(2027, 3, 31), Text: "Bericht",
+		CreatedBy: commands.Person{ID: "U1"}}); err != nil {
+		t.Fatal(err)
+	}
+	if ds, err := db.MeasureDeadlines(ctx, m.ID); err != nil || len(ds) != 1 || ds[0].Text != "Bericht" {
+		t.Errorf("after AddDeadline: %+v, %v", ds, err)
+	}
+	if ds, err := db.MeasureDeadlines(ctx, other.ID); err != nil || len(ds) != 0 {
+		t.Errorf("the other measure: %+v, %v", ds, err)
+	}
+}
+
+// Whether any translation into a language is stored: false until one is
+// written, then true at once.
+func TestReadCache_HasTranslations(t *testing.T) {
+	db := MustOpenDB(t)
+	ctx := context.Background()
+	for range 2 {
+		if has, err := db.HasTranslations(ctx, "cs", "libretranslate"); err != nil || has {
+			t.Fatalf("empty store: %v, %v", has, err)
+		}
+	}
+	if err := db.SaveTranslations(ctx, []translate.Stored{{Fingerprint: "fp", Source: "de", Target: "cs",
+		Provider: "libretranslate", Text: "Zpráva", At: time.Now()}}); err != nil {
+		t.Fatal(err)
+	}
+	if has, err := db.HasTranslations(ctx, "cs", "libretranslate"); err != nil || !has {
+		t.Errorf("after SaveTranslations: %v, %v", has, err)
+	}
+	if has, err := db.HasTranslations(ctx, "es", "libretranslate"); err != nil || has {
+		t.Errorf("another language: %v, %v", has, err)
+	}
+	if has, err := db.HasTranslations(ctx, "cs", "deepl"); err != nil || has {
+		t.Errorf("another provider: %v, %v", has, err)
+	}
 }

@@ -10,7 +10,36 @@ import (
 	"github.com/klimabot/klimabot/commands/translate"
 )
 
-var _ translate.Store = (*DB)(nil)
+var (
+	_ translate.Store  = (*DB)(nil)
+	_ translate.Lister = (*DB)(nil)
+)
+
+// hasTranslationsSQL tells whether any translation into a language is
+// stored by a provider or by people.
+const hasTranslationsSQL = `SELECT EXISTS (SELECT 1 FROM translations WHERE target = ? AND provider IN (?, ?))`
+
+// HasTranslations reports whether any translation into target by provider
+// or by people (translate.Human) is stored. The answer is kept in the read
+// cache until a translation is written (readcache.go), so a bot without
+// translations asks SQLite once.
+func (db *DB) HasTranslations(ctx context.Context, target, provider string) (bool, error) {
+	key := target + " " + provider
+	start := db.cacheStart(ctx)
+	if has, ok := lookup(db.cache, db.cache.translated, key, start, translationTables); ok {
+		return has, nil
+	}
+	before := db.cacheBefore(start)
+	var has bool
+	err := db.read(ctx, func(q querier) error {
+		return q.QueryRowContext(ctx, hasTranslationsSQL, target, provider, translate.Human).Scan(&has)
+	})
+	if err != nil {
+		return false, fmt.Errorf("select translations: %w", err)
+	}
+	store(db.cache, db.cache.translated, key, before, translationTables, 64, has)
+	return has, nil
+}
 
 // Translations returns the stored translations into target of the given
 // fingerprints by provider or by people (translate.Human, which wins).

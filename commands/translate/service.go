@@ -148,6 +148,11 @@ func (s *Service) Translated(ctx context.Context, texts []string, sourceHint, ta
 	if s == nil || s.Store == nil || (s.Provider == nil && s.Offline == "") || target == "" {
 		return nil, nil
 	}
+	if l, ok := s.Store.(Lister); ok && s.Provider == nil {
+		if has, err := l.HasTranslations(ctx, target, s.providerName()); err == nil && !has {
+			return nil, nil // nothing stored to show, nothing to ask for
+		}
+	}
 	type want struct{ text, fp, source string }
 	var wants []want
 	var fps []string

@@ -226,6 +226,15 @@ type Store interface {
 	Usage(ctx context.Context, day, provider string) (int, error)
 }
 
+// Lister is a Store that can tell cheaply whether it holds any
+// translation into a language by a provider or by people; without a
+// provider, Translated asks it first and skips looking at the texts (their
+// language, their fingerprints) when there is none — the usual case of a
+// bot without a translation service whose plan came without translations.
+type Lister interface {
+	HasTranslations(ctx context.Context, target, provider string) (bool, error)
+}
+
 func errorf(format string, a ...any) error { return fmt.Errorf(format, a...) }
 
 func asError(err error, target **Error) bool { return errors.As(err, target) }
