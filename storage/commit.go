@@ -180,9 +180,6 @@ func (db *DB) commitLoop() {
 // commitBatch runs batch in one transaction and answers every write in it.
 func (db *DB) commitBatch(batch []*writeReq) {
 	ctx := context.Background()
-	// whatever happens below, the transaction has ended when this returns:
-	// the tables it changed move to their next generation (readcache.go)
-	defer db.cache.settle()
 	var retry []*writeReq // to run again alone: their transaction was lost
 	defer func() {
 		for _, r := range retry {
@@ -194,6 +191,14 @@ func (db *DB) commitBatch(batch []*writeReq) {
 		ack(batch, fmt.Errorf("begin write: %w", err))
 		return
 	}
+	// Every end of the transaction, commit or rollback, settles the read
+	// cache's generations of the tables it changed (readcache.go) before
+	// any write of the batch is answered: a caller that reads right after
+	// its write may use and fill the cache again.
+	rollback := func() {
+		tx.Rollback()
+		db.cache.settle()
+	}
 	q := cachedTx{tx: tx, cache: db.wcache, ctx: ctx}
 	single := len(batch) == 1
 	var held []*writeReq // the writes whose changes the transaction holds
@@ -204,7 +209,7 @@ func (db *DB) commitBatch(batch []*writeReq) {
 		}
 		if single {
 			if r.err = run(r, q); r.err != nil {
-				tx.Rollback()
+				rollback()
 				ack(batch, nil)
 				return
 			}
@@ -212,7 +217,7 @@ func (db *DB) commitBatch(batch []*writeReq) {
 			continue
 		}
 		if _, err := q.ExecContext(ctx, savepointSQL); err != nil {
-			tx.Rollback()
+			rollback()
 			retry = append(append(held, r), batch[i+1:]...)
 			ackDone(batch[:i])
 			return
@@ -229,7 +234,7 @@ func (db *DB) commitBatch(batch []*writeReq) {
 		if err != nil {
 			// The transaction is gone (SQLite rolled it back) or in an
 			// unknown state: give it up and run the others alone.
-			tx.Rollback()
+			rollback()
 			if r.err != nil {
 				r.err = fmt.Errorf("%w (and the transaction was lost: %v)", r.err, err)
 				close(r.done)
@@ -245,17 +250,19 @@ func (db *DB) commitBatch(batch []*writeReq) {
 		}
 	}
 	if len(held) == 0 {
-		tx.Rollback()
+		rollback()
 		ack(batch, nil)
 		return
 	}
 	if err := db.guard.check(); err != nil {
-		tx.Rollback() // the file at the path is not the one this would go to
+		rollback() // the file at the path is not the one this would go to
 		ack(held, err)
 		ackRest(batch, held)
 		return
 	}
-	if err := tx.Commit(); err != nil {
+	err = tx.Commit()
+	db.cache.settle()
+	if err != nil {
 		ack(held, fmt.Errorf("commit: %w", err))
 		ackRest(batch, held)
 		return

@@ -5,18 +5,11 @@ import (
 	"database/sql"
 )
 
-// WriteTx runs fn in one write transaction, for tests that set up data in
-// bulk or try what the schema forbids.
+// WriteTx runs fn as one write, for tests that set up data in bulk or try
+// what the schema forbids. It goes through the committer like every write,
+// so the read cache sees it (fn must not commit or roll back tx).
 func (db *DB) WriteTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := db.writer.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	if err := fn(tx); err != nil {
-		tx.Rollback()
-		return err
-	}
-	return tx.Commit()
+	return db.write(ctx, func(q querier) error { return fn(q.(cachedTx).tx) })
 }
 
 // ReadDB returns the read pool, for tests that inspect connection settings.
