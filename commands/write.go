@@ -97,7 +97,7 @@ func (c *call) addEntry(m *Measure, text string, src Source) (Reply, error) {
 	words := c.words(text, c.channelLangs())
 	c.leaveSnapshot()
 	e, err := c.s.Store.AddEntry(c.ctx, Entry{
-		MeasureID: m.ID, Author: c.req.User, Text: text, Source: src, ChannelID: c.req.ChannelID,
+		MeasureID: m.ID, MeasureCode: m.Code, Author: c.req.User, Text: text, Source: src, ChannelID: c.req.ChannelID,
 	})
 	if err != nil {
 		return Reply{}, storeErr("add entry", err)

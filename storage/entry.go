@@ -58,20 +58,30 @@ func scanEntries(rows *sql.Rows) ([]commands.Entry, error) {
 	return out, nil
 }
 
-// AddEntry appends a progress entry and returns it with ID, MeasureCode and
-// CreatedAt (from the store's clock when zero) set. The measure, and the
-// step if one is given, must exist (ENOTFOUND).
+// AddEntry appends a progress entry and returns it with ID, MeasureCode
+// (as given, else the measure's) and CreatedAt (from the store's clock when
+// zero) set. The measure, and the step if one is given, must exist
+// (ENOTFOUND).
 func (db *DB) AddEntry(ctx context.Context, e commands.Entry) (commands.Entry, error) {
 	if e.CreatedAt.IsZero() {
 		e.CreatedAt = db.Now()
 	}
 	err := db.write(ctx, func(tx querier) error {
-		code, err := measureCode(ctx, tx, e.MeasureID)
-		if err != nil {
-			return err
+		// The foreign key refuses an entry of a measure that does not
+		// exist; the code is read only when the caller did not bring it
+		// (a command has the measure it read) or a step must be checked.
+		if e.MeasureCode == "" || e.Step != 0 {
+			code, err := measureCode(ctx, tx, e.MeasureID)
+			if err != nil {
+				return err
+			}
+			e.MeasureCode = code
 		}
-		e.MeasureCode = code
+		var err error
 		e, err = insertEntry(ctx, tx, e)
+		if foreignKeyFailed(err) {
+			return commands.NotFound("error.measure_unknown", commands.Data{"ID": e.MeasureID})
+		}
 		return err
 	})
 	if err != nil {

@@ -44,6 +44,12 @@ func TestEntries_NewestFirst(t *testing.T) {
 	}
 	_, err = db.AddEntry(ctx, commands.Entry{MeasureID: 999, Text: "x"})
 	wantCode(t, err, commands.ENOTFOUND)
+	// with the code given (as a command does), the foreign key refuses it
+	_, err = db.AddEntry(ctx, commands.Entry{MeasureID: 999, MeasureCode: "F.999", Text: "x"})
+	wantCode(t, err, commands.ENOTFOUND)
+	if es, err := db.Entries(ctx, 999, 0); err != nil || len(es) != 0 {
+		t.Errorf("entries stored for a measure that does not exist: %v, %v", es, err)
+	}
 	_, err = db.AddEntry(ctx, commands.Entry{MeasureID: m.ID, Step: 7, Text: "x"})
 	wantCode(t, err, commands.ENOTFOUND)
 }

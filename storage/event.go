@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
+
+	"github.com/klimabot/klimabot/commands"
 )
 
 // MarkEventProcessed records a Slack event id and reports whether this is
@@ -27,19 +29,22 @@ func (db *DB) MarkEventProcessed(ctx context.Context, eventID string) (first boo
 	return first, err
 }
 
+// insertBotMessageSQL records (or records again) a bot message; the
+// foreign key refuses a measure that does not exist.
+const insertBotMessageSQL = `INSERT INTO bot_messages (channel_id, ts, measure_id, kind, created_at)
+	VALUES (?, ?, ?, ?, ?)
+	ON CONFLICT (channel_id, ts) DO UPDATE SET measure_id = excluded.measure_id, kind = excluded.kind`
+
 // RecordBotMessage remembers that the bot posted message ts in a channel
 // about a measure (kind: "reminder", "announce", "nudge", ...), so that a
 // reply in its thread finds the measure. Recording the same message again
 // replaces the earlier record.
 func (db *DB) RecordBotMessage(ctx context.Context, channelID, ts string, measureID int64, kind string) error {
 	return db.write(ctx, func(tx querier) error {
-		if _, err := measureCode(ctx, tx, measureID); err != nil {
-			return err
+		_, err := tx.ExecContext(ctx, insertBotMessageSQL, channelID, ts, measureID, kind, formatTime(db.Now()))
+		if foreignKeyFailed(err) {
+			return commands.NotFound("error.measure_unknown", commands.Data{"ID": measureID})
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO bot_messages (channel_id, ts, measure_id, kind, created_at)
-			VALUES (?, ?, ?, ?, ?)
-			ON CONFLICT (channel_id, ts) DO UPDATE SET measure_id = excluded.measure_id, kind = excluded.kind`,
-			channelID, ts, measureID, kind, formatTime(db.Now()))
 		if err != nil {
 			return fmt.Errorf("insert bot message: %w", err)
 		}
@@ -66,15 +71,10 @@ func (db *DB) RecordMessageMeasures(ctx context.Context, channelID, ts string, m
 		return db.RecordBotMessage(ctx, channelID, ts, ids[0], kind)
 	}
 	return db.write(ctx, func(tx querier) error {
-		for _, id := range ids {
-			if _, err := measureCode(ctx, tx, id); err != nil {
-				return err
-			}
+		_, err := tx.ExecContext(ctx, insertBotMessageSQL, channelID, ts, ids[0], kind, formatTime(db.Now()))
+		if foreignKeyFailed(err) {
+			return commands.NotFound("error.measure_unknown", commands.Data{"ID": ids[0]})
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO bot_messages (channel_id, ts, measure_id, kind, created_at)
-			VALUES (?, ?, ?, ?, ?)
-			ON CONFLICT (channel_id, ts) DO UPDATE SET measure_id = excluded.measure_id, kind = excluded.kind`,
-			channelID, ts, ids[0], kind, formatTime(db.Now()))
 		if err != nil {
 			return fmt.Errorf("insert bot message: %w", err)
 		}
@@ -82,8 +82,12 @@ func (db *DB) RecordMessageMeasures(ctx context.Context, channelID, ts string, m
 			return fmt.Errorf("delete message measures: %w", err)
 		}
 		for i, id := range ids {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO message_measures (channel_id, ts, position, measure_id)
-				VALUES (?, ?, ?, ?)`, channelID, ts, i, id); err != nil {
+			_, err := tx.ExecContext(ctx, `INSERT INTO message_measures (channel_id, ts, position, measure_id)
+				VALUES (?, ?, ?, ?)`, channelID, ts, i, id)
+			if foreignKeyFailed(err) {
+				return commands.NotFound("error.measure_unknown", commands.Data{"ID": id})
+			}
+			if err != nil {
 				return fmt.Errorf("insert message measure: %w", err)
 			}
 		}

@@ -205,6 +205,13 @@ func cannotWrite(err error) bool {
 	return errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EROFS)
 }
 
+// foreignKeyFailed reports whether err is SQLite refusing a row whose
+// foreign key names no row (a measure that does not exist).
+func foreignKeyFailed(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
+}
+
 // Lost is closed when the store found that the file at its path is no
 // longer the one it has open; serve stops then.
 func (db *DB) Lost() <-chan struct{} {

@@ -115,8 +115,8 @@ type readCache struct {
 	// translation into target is stored.
 	withDeadlines map[string]cached[map[int64]bool]
 	translated    map[string]cached[bool]
-	hits     atomic.Int64
-	misses   atomic.Int64
+	hits          atomic.Int64
+	misses        atomic.Int64
 }
 
 // cached is one entry: a value and the generations it was read at.
