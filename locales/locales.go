@@ -147,6 +147,9 @@ type Localizer struct {
 	// twice (blocks and notification text), each a template run over a map
 	// (3 % of a status's CPU). The messages never change after New.
 	stepsDone sync.Map // done<<16 | total → string, for 0 ≤ done ≤ total ≤ 64
+	// plain remembers the messages rendered without data (labels,
+	// headings): the same text every time, and a status renders a dozen.
+	plain sync.Map // id → string
 }
 
 // Lang returns the localizer's language code.
@@ -157,9 +160,17 @@ func (l *Localizer) Lang() string { return l.lang }
 // gap shows instead of breaking an answer (the completeness test keeps that
 // from shipping).
 func (l *Localizer) Msg(id string, data map[string]any) string {
+	if len(data) == 0 {
+		if s, ok := l.plain.Load(id); ok {
+			return s.(string)
+		}
+	}
 	s, err := l.l.Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: data})
 	if err != nil && s == "" {
 		return id
+	}
+	if len(data) == 0 {
+		l.plain.Store(id, s)
 	}
 	return s
 }
