@@ -29,7 +29,8 @@ type loadConfig struct {
 	workers  int     // closed loop
 	duration time.Duration
 	writes   float64 // share of `log` commands
-	codes    int     // codes M.00000 … M.(codes-1)
+	codes    int     // codes PREFIX00000 … PREFIX(codes-1)
+	prefix   string  // of the codes: "M." (klimaload gen) or "P." (../shared/bench)
 	user     string
 	channel  string
 	max      int // most requests in all
@@ -53,6 +54,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.DurationVar(&c.duration, "duration", 10*time.Second, "how long to send")
 	fs.Float64Var(&c.writes, "writes", 0.1, "share of writes (/klima log), 0 to 1")
 	fs.IntVar(&c.codes, "codes", 10_000, "measure codes M.00000 … to pick from")
+	fs.StringVar(&c.prefix, "prefix", "M.", "prefix of the measure codes: M. for klimaload gen's store, P. for ../shared/bench's")
 	fs.StringVar(&c.user, "user", "ULOAD", "Slack user id to send as (make it an admin for writes: KLIMABOT_ADMINS)")
 	fs.StringVar(&c.channel, "channel", "CLOAD", "channel id to send from")
 	fs.IntVar(&c.max, "max", 1_000_000, "stop after this many commands")
@@ -189,7 +191,7 @@ func (l *loader) run(ctx context.Context) []sample {
 // send posts command i, signed, and classifies the answer; write tells
 // whether it was a /klima log.
 func (l *loader) send(i int) (kind string, write bool) {
-	code := fmt.Sprintf("M.%05d", rand.IntN(l.cfg.codes))
+	code := fmt.Sprintf("%s%05d", l.cfg.prefix, rand.IntN(l.cfg.codes))
 	text := "status " + code
 	if write = rand.Float64() < l.cfg.writes; write {
 		text = fmt.Sprintf("log %s Lasttest-Eintrag %d", code, i)

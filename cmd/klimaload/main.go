@@ -43,7 +43,7 @@ const usage = `klimaload puts load on a running klimabot.
   klimaload gen --db PATH [--measures N] [--entries N]
   klimaload fake-slack [--addr 127.0.0.1:9911]
   klimaload run --url URL --secret SECRET [--rate R | --workers N] [--duration D]
-                [--writes FRACTION] [--codes N] [--user ID] [--channel ID] [--max N]
+                [--writes FRACTION] [--codes N] [--prefix M.] [--user ID] [--channel ID] [--max N]
 `
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
