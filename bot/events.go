@@ -195,16 +195,8 @@ func (b *Bot) threadSeveral(ctx context.Context, e *slackevents.MessageEvent, me
 		return
 	}
 	b.metrics.Commands.WithLabelValues("thread_reply", "several_measures").Inc()
-	u, _ := b.user(ctx, e.User, true)
-	ch, err := b.store.Channel(ctx, e.Channel)
-	if err != nil {
-		ch = commands.DefaultChannel(e.Channel, b.svc.DefaultTZ)
-	}
-	req := commands.Request{External: b.externalMember(e.UserTeam, u)}
-	if b.fresh(u) {
-		req.Locale = u.Locale
-	}
-	r := commands.Reply{Lang: b.svc.Language(u, "", req, ch), Parts: []commands.Part{
+	lang, _ := b.personLang(ctx, e.User, e.UserTeam, e.Channel)
+	r := commands.Reply{Lang: lang, Parts: []commands.Part{
 		commands.Paragraph{Text: commands.Msg("bot.thread_several", commands.Data{
 			"Codes": strings.Join(codes, ", "), "Code": codes[0],
 		})},

@@ -56,24 +56,34 @@ func (b *Bot) answerMention(ctx context.Context, channelID, userID, threadTS str
 	}
 }
 
+// personLang returns the language the bot answers a person in, in a
+// channel, outside a command of theirs (the language rule with what is
+// known of them: their choice, what they wrote, their Slack locale, the
+// channel's languages), and whether they are a member of another
+// workspace (team: their home team when the event names it).
+func (b *Bot) personLang(ctx context.Context, userID, team, channelID string) (lang string, external bool) {
+	u, _ := b.user(ctx, userID, true)
+	ch, err := b.store.Channel(ctx, channelID)
+	if err != nil {
+		ch = commands.DefaultChannel(channelID, b.svc.DefaultTZ)
+	}
+	req := commands.Request{External: b.externalMember(team, u)}
+	if b.fresh(u) {
+		req.Locale = u.Locale
+	}
+	return b.svc.Language(u, "", req, ch), req.External
+}
+
 // refuseEdit answers an edited mention (Slack sends app_mention again with
 // `edited`, SLACK.md pitfall 12): the edit is not run, or a logged entry
 // would be logged twice; the person is told to write a new message.
 func (b *Bot) refuseEdit(ctx context.Context, e *slackevents.AppMentionEvent) {
 	b.log.Info("edited mention not run again", "channel", e.Channel, "user", e.User, "ts", e.TimeStamp)
-	u, _ := b.user(ctx, e.User, true)
-	ch, err := b.store.Channel(ctx, e.Channel)
-	if err != nil {
-		ch = commands.DefaultChannel(e.Channel, b.svc.DefaultTZ)
-	}
-	req := commands.Request{External: b.externalMember(e.UserTeam, u)}
-	if b.fresh(u) {
-		req.Locale = u.Locale
-	}
-	r := commands.Reply{Lang: b.svc.Language(u, "", req, ch), Parts: []commands.Part{
+	lang, external := b.personLang(ctx, e.User, e.UserTeam, e.Channel)
+	r := commands.Reply{Lang: lang, Parts: []commands.Part{
 		commands.Paragraph{Text: commands.Msg("bot.edit_not_run", nil)},
 	}}
-	if req.External {
+	if external {
 		r = r.ForMention(commands.MentionCommand)
 	}
 	b.answerMention(ctx, e.Channel, e.User, e.ThreadTimeStamp, r)
