@@ -100,8 +100,8 @@ type gens [nTables]uint64
 type readCache struct {
 	gen [nTables]atomic.Uint64
 	// touched: the tables the writer's open transaction changed. Only the
-	// writer connection's goroutine (the committer, or Open before it)
-	// uses it.
+	// goroutine using the writer connection touches it: the committer, or
+	// Open before the store is handed out (migrations).
 	touched [nTables]bool
 	// dataVersion is the writer's last PRAGMA data_version (committer only).
 	dataVersion int64
@@ -253,7 +253,7 @@ const dataVersionSQL = "PRAGMA data_version"
 
 // checkForeign compares the writer's data_version with the last one seen
 // and moves every cached table on when another process committed. Only
-// the committer (or Open, before it has work) calls it.
+// the committer calls it (once a second).
 func (db *DB) checkForeign(ctx context.Context) {
 	var v int64
 	if err := db.wcache.QueryRowContext(ctx, dataVersionSQL).Scan(&v); err != nil {
