@@ -36,7 +36,18 @@ func (db *DB) MoveChannel(ctx context.Context, oldID, newID string) error {
 			{"move follows", `INSERT OR IGNORE INTO channel_follows (channel_id, measure_id)
 				SELECT ?, measure_id FROM channel_follows WHERE channel_id = ?`},
 			{"move sent reminders", `UPDATE OR IGNORE sent_reminders SET channel_id = ? WHERE channel_id = ?`},
-			{"move bot messages", `UPDATE OR IGNORE bot_messages SET channel_id = ? WHERE channel_id = ?`},
+			// Bot messages are copied, not updated: message_items refers to
+			// them without ON UPDATE CASCADE, so changing a recorded
+			// message's key failed on its foreign key. Their rows come
+			// along; deleting the old records below deletes the old rows.
+			{"move bot messages", `INSERT OR IGNORE INTO bot_messages (channel_id, ts, measure_id, kind, created_at, lang)
+				SELECT ?, ts, measure_id, kind, created_at, lang FROM bot_messages WHERE channel_id = ?`},
+			{"move message rows", `INSERT OR IGNORE INTO message_items (channel_id, ts, position, item_key, due)
+				SELECT ?, ts, position, item_key, due FROM message_items WHERE channel_id = ?`},
+			{"move message measures", `INSERT OR IGNORE INTO message_measures (channel_id, ts, position, measure_id)
+				SELECT ?, ts, position, measure_id FROM message_measures WHERE channel_id = ?`},
+			// what was clicked on those messages stays with them
+			{"move message actions", `UPDATE message_actions SET channel_id = ? WHERE channel_id = ?`},
 			// a channel's calendar subscriptions keep working under the new id
 			{"move calendar links", `UPDATE OR IGNORE calendar_links SET channel_id = ? WHERE channel_id = ?`},
 		}

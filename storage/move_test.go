@@ -139,3 +139,36 @@ func sha256Of(s string) []byte {
 	h := sha256.Sum256([]byte(s))
 	return h[:]
 }
+
+// A channel whose bot messages have rows (the buttons of a done offer) or
+// name several measures (combined announcements) moves with them: the
+// foreign key of message_items made the move fail before.
+func TestMoveChannelWithButtonMessages(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	mustImport(t, db, f019(), commands.Measure{Code: "A.1", Title: "Rad"})
+	m, a := mustMeasure(t, db, "F.019"), mustMeasure(t, db, "A.1")
+	offer := commands.BotMessage{ChannelID: "G0PRIV", TS: "1.3", MeasureID: m.ID, Kind: commands.MessageDoneOffer, Lang: "cs",
+		Rows: []commands.SentRow{{Key: "d7", Due: commands.NewDate(2027, 3, 31)}}}
+	if err := db.RecordBotItems(ctx, offer); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.RecordMessageMeasures(ctx, "G0PRIV", "1.4", []int64{m.ID, a.ID}, "announce"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.MoveChannel(ctx, "G0PRIV", "C0SHARED"); err != nil {
+		t.Fatalf("move: %v", err)
+	}
+	got, ok, err := db.BotMessage(ctx, "C0SHARED", "1.3")
+	if err != nil || !ok || got.Kind != commands.MessageDoneOffer || len(got.Rows) != 1 || got.Rows[0].Key != "d7" {
+		t.Errorf("the offer under the new id = %+v, %v, %v", got, ok, err)
+	}
+	if ids, err := db.MeasuresForMessage(ctx, "C0SHARED", "1.4"); err != nil || !reflect.DeepEqual(ids, []int64{m.ID, a.ID}) {
+		t.Errorf("the combined announcement's measures under the new id = %v, %v", ids, err)
+	}
+	for _, ts := range []string{"1.3", "1.4"} {
+		if ids, err := db.MeasuresForMessage(ctx, "G0PRIV", ts); err != nil || len(ids) != 0 {
+			t.Errorf("%s is still recorded under the old id: %v, %v", ts, ids, err)
+		}
+	}
+}
