@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -50,6 +51,10 @@ import (
 // of them waits for the last: at about 0.1 ms a write, 64 writes add a few
 // milliseconds to an fsync.
 const maxBatch = 64
+
+// gatherYields is how often the committer yields the processor to let
+// more writes join a batch under load (see commitLoop).
+const gatherYields = 3
 
 // errClosed answers writes after Close.
 var errClosed = errors.New("write: the database is closed")
@@ -141,6 +146,7 @@ func (db *DB) commitLoop() {
 	c := db.commits
 	defer close(c.exited)
 	batch := make([]*writeReq, 0, maxBatch)
+	last := 0 // the size of the last batch
 	// once a second: did another process write? (the read cache must know)
 	foreign := time.NewTicker(time.Second)
 	defer foreign.Stop()
@@ -157,6 +163,15 @@ func (db *DB) commitLoop() {
 			continue
 		}
 		batch = append(batch[:0], req)
+		// Under load (the last batch had company) the committer gives the
+		// processor away a few times before it closes the batch: requests
+		// handled meanwhile queue their writes and share this commit's
+		// fsync instead of waiting for the next one. A lone write is
+		// committed at once.
+		yields := 0
+		if last > 1 {
+			yields = gatherYields
+		}
 	fill:
 		for len(batch) < maxBatch {
 			select {
@@ -166,9 +181,14 @@ func (db *DB) commitLoop() {
 				}
 				batch = append(batch, r)
 			default:
-				break fill
+				if yields == 0 {
+					break fill
+				}
+				yields--
+				runtime.Gosched()
 			}
 		}
+		last = len(batch)
 		db.commitBatch(batch)
 		clear(batch)
 		// the writer connection is free: prepare what the batch ran
