@@ -1,7 +1,9 @@
 package export_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/csv"
 	"flag"
 	"os"
 	"path/filepath"
@@ -147,6 +149,23 @@ func (f *fixture) dump(codes ...string) commands.Dump {
 		f.t.Fatal(err)
 	}
 	return d
+}
+
+// csvExport exports d as CSV in lang and reads it back (after the BOM,
+// separated by ';'): the file and its records, header row first.
+func (f *fixture) csvExport(d commands.Dump, lang string) ([]byte, [][]string) {
+	f.t.Helper()
+	var buf bytes.Buffer
+	if err := export.CSV(&buf, d, f.options(lang), 0); err != nil {
+		f.t.Fatal(err)
+	}
+	r := csv.NewReader(bytes.NewReader(buf.Bytes()[3:]))
+	r.Comma = ';'
+	recs, err := r.ReadAll()
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return buf.Bytes(), recs
 }
 
 func (f *fixture) options(lang string) export.Options {
