@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -11,41 +12,36 @@ import (
 )
 
 // handleSlashCommand is the one path of a slash command, however it came
-// (HTTP form or Socket Mode envelope). It returns the acknowledgement: the
-// ephemeral answer when the work finished within Config.Budget, else nil —
-// acknowledge empty then, and the answer goes to response_url when it is
-// ready. then, unless nil, must be called once the acknowledgement was
-// sent: it posts the announcement of log and done (after the ack, so the
-// caller's answer is never held up by it) or, for late work, the answer
-// and announcement. It is nil when nothing follows (status, list, …).
-func (b *Bot) handleSlashCommand(cmd slack.SlashCommand) (ack *slack.Msg, then func()) {
-	done := make(chan commands.Reply, 1)
+// (HTTP form or Socket Mode envelope). It runs the command on the caller's
+// goroutine and returns the acknowledgement: the ephemeral answer. When
+// the work takes longer than Config.Budget, ackEmpty is called — once,
+// from a timer's goroutine, while the work goes on — to acknowledge empty
+// (Slack waits no longer); the caller must not touch its acknowledgement
+// meanwhile, and ack is nil then. then, unless nil, must be called once
+// the acknowledgement was sent: it posts the announcement of log and done
+// (after the ack, so the caller's answer is never held up by it) or, for
+// late work, the answer through response_url and the announcement. It is
+// nil when nothing follows (status, list, …).
+//
+// No goroutine is started for the work: the answer is ready within the
+// budget all but always, and handing the work to another goroutine and
+// the answer back cost two wake-ups a command (docs/PERFORMANCE.md).
+func (b *Bot) handleSlashCommand(cmd slack.SlashCommand, ackEmpty func()) (ack *slack.Msg, then func()) {
 	req := commands.Request{
 		User:      commands.Person{ID: cmd.UserID, Name: cmd.UserName},
 		ChannelID: cmd.ChannelID,
 		Text:      cmd.Text,
 	}
-	// The work runs on the bot's context, not the request's: when it takes
-	// longer than the budget it must go on after the acknowledgement.
-	b.goWork("command", func(ctx context.Context) {
-		req.Text = b.resolveMarkup(ctx, req.Text) // Parse unescapes
-		done <- b.execute(ctx, req, "")
-	})
-	timer := time.NewTimer(b.cfg.Budget)
-	defer timer.Stop()
-	select {
-	case r := <-done:
-		if r.Announce == nil && !hasFiles(r) {
-			return b.ephemeral(r), nil // nothing follows: no flush, no closure
-		}
-		return b.ephemeral(r), func() {
-			b.goAnnounce(r.Announce)
-			b.goUpload(cmd, r)
-		}
-	case <-timer.C:
-		b.log.Info("slow command: acknowledged empty, answering through response_url",
-			"user", cmd.UserID, "channel", cmd.ChannelID, "budget", b.cfg.Budget)
-		return nil, func() { b.goLateAnswer(cmd, done) }
+	r, late := b.runWithin(req, ackEmpty)
+	if late {
+		return nil, func() { b.lateAnswer(cmd, r) }
+	}
+	if r.Announce == nil && !hasFiles(r) {
+		return b.ephemeral(r), nil // nothing follows: no flush, no closure
+	}
+	return b.ephemeral(r), func() {
+		b.goAnnounce(r.Announce)
+		b.goUpload(cmd, r)
 	}
 }
 
@@ -64,23 +60,53 @@ func (b *Bot) uploadSlashFiles(ctx context.Context, cmd slack.SlashCommand, r co
 	})
 }
 
-// goLateAnswer waits for work that missed the budget and posts its answer
-// to response_url, then its announcement and documents.
-func (b *Bot) goLateAnswer(cmd slack.SlashCommand, done <-chan commands.Reply) {
-	b.goWork("late answer", func(ctx context.Context) {
-		var r commands.Reply
-		select {
-		case r = <-done:
-		case <-ctx.Done():
-			b.log.Error("command gave up", "err", ctx.Err())
+// runWithin runs a slash command on the caller's goroutine. If it is not
+// done within Config.Budget, ackEmpty is called from the timer's goroutine
+// and late is true: the caller answers through response_url. The timer is
+// stopped and disarmed however run ends, a panic included, so ackEmpty is
+// never called after runWithin returned.
+func (b *Bot) runWithin(req commands.Request, ackEmpty func()) (r commands.Reply, late bool) {
+	var mu sync.Mutex // late and finished; ackEmpty runs under it
+	finished := false
+	timer := time.AfterFunc(b.cfg.Budget, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if finished {
 			return
 		}
-		b.respondOrLog(ctx, cmd.ResponseURL, *b.ephemeral(r))
-		b.goAnnounce(r.Announce)
-		if hasFiles(r) {
-			b.uploadSlashFiles(ctx, cmd, r)
-		}
+		late = true
+		b.log.Info("slow command: acknowledged empty, answering through response_url",
+			"user", req.User.ID, "channel", req.ChannelID, "budget", b.cfg.Budget)
+		ackEmpty()
 	})
+	defer func() {
+		timer.Stop()
+		mu.Lock()
+		finished = true // late is final: the results are read after this
+		mu.Unlock()
+	}()
+	// The work runs on the bot's context, not the request's: when it takes
+	// longer than the budget it goes on after the acknowledgement, and
+	// Close waits for it.
+	b.wg.Add(1)
+	defer b.wg.Done()
+	ctx, cancel := context.WithTimeout(b.bg, b.cfg.WorkTimeout)
+	defer cancel()
+	req.Text = b.resolveMarkup(ctx, req.Text) // Parse unescapes
+	r = b.execute(ctx, req, "")
+	return // late as the timer left it (named results: see the deferred func)
+}
+
+// lateAnswer posts the answer of work that missed the budget to
+// response_url, then its announcement and documents.
+func (b *Bot) lateAnswer(cmd slack.SlashCommand, r commands.Reply) {
+	ctx, cancel := context.WithTimeout(b.bg, b.cfg.WorkTimeout)
+	defer cancel()
+	b.respondOrLog(ctx, cmd.ResponseURL, *b.ephemeral(r))
+	b.goAnnounce(r.Announce)
+	if hasFiles(r) {
+		b.uploadSlashFiles(ctx, cmd, r)
+	}
 }
 
 // respondOrLog posts msg to responseURL, logging a failure.

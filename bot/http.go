@@ -115,11 +115,15 @@ func (b *Bot) serveCommand(w http.ResponseWriter, r *http.Request) {
 		b.badRequest(w, r, "slash command without user_id or channel_id", nil)
 		return
 	}
-	ack, then := b.handleSlashCommand(cmd)
+	ack, then := b.handleSlashCommand(cmd, func() {
+		// too slow: acknowledged empty, and complete (a length, not
+		// chunks), while the handler still runs
+		w.Header().Set("Content-Length", "0")
+		w.WriteHeader(http.StatusOK)
+		flush(w)
+	})
 	if ack != nil {
 		b.writeJSON(w, ackJSON(*ack))
-	} else {
-		w.WriteHeader(http.StatusOK)
 	}
 	if then != nil {
 		flush(w) // the answer goes out now, before the work that follows

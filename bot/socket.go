@@ -74,8 +74,10 @@ func (b *Bot) socketEvent(ctx context.Context, client *socketmode.Client, evt so
 		req := *evt.Request
 		// The answer may take up to the budget: not in the loop.
 		b.goWork("socket slash command", func(context.Context) {
-			ack, then := b.handleSlashCommand(cmd)
-			b.socketAck(client, req, ack, cmd.ResponseURL)
+			ack, then := b.handleSlashCommand(cmd, func() { b.ack(client, req, nil) })
+			if ack != nil {
+				b.socketAck(client, req, ack, cmd.ResponseURL)
+			}
 			if then != nil {
 				then()
 			}
