@@ -21,7 +21,17 @@ const lastEntriesSQL = entriesSQL + ` ORDER BY e.created_at DESC, e.id DESC LIMI
 
 // Entries returns the newest limit progress entries of a measure (0: all),
 // newest first.
+// A few newest (status) come from the read cache when it has them
+// (entrycache.go).
 func (db *DB) Entries(ctx context.Context, measureID int64, limit int) ([]commands.Entry, error) {
+	if limit > 0 && limit <= maxCachedEntryLimit {
+		return db.cachedEntriesOf(ctx, measureID, limit)
+	}
+	return db.readEntries(ctx, measureID, limit)
+}
+
+// readEntries is Entries from SQLite.
+func (db *DB) readEntries(ctx context.Context, measureID int64, limit int) ([]commands.Entry, error) {
 	if limit <= 0 {
 		limit = -1
 	}

@@ -143,3 +143,52 @@ func (d *blobReader) time() time.Time {
 	}
 	return time.Unix(0, n).UTC()
 }
+
+// encodeEntries appends a measure's newest entries (Entries) to buf, as
+// encodeMeasure does a measure: the read cache keeps them as one byte
+// string per measure.
+func encodeEntries(buf []byte, es []commands.Entry) []byte {
+	buf = binary.AppendUvarint(buf, uint64(len(es)))
+	for i := range es {
+		e := &es[i]
+		buf = binary.AppendVarint(buf, e.ID)
+		buf = binary.AppendVarint(buf, e.MeasureID)
+		buf = binary.AppendVarint(buf, int64(e.Step))
+		for _, s := range [...]string{e.MeasureCode, e.Author.ID, e.Author.Name, e.Text, string(e.Source), e.ChannelID,
+			e.Submitter.ID, e.Submitter.Name, e.Addition, e.MessageTS} {
+			buf = appendString(buf, s)
+		}
+		buf = appendTime(buf, e.CreatedAt)
+	}
+	return buf
+}
+
+// decodeEntries reads what encodeEntries wrote.
+func decodeEntries(b []byte) ([]commands.Entry, error) {
+	d := blobReader{b: b}
+	n := d.uvarint()
+	if n > uint64(len(b)) {
+		return nil, errBadBlob
+	}
+	var es []commands.Entry
+	if n > 0 {
+		es = make([]commands.Entry, n)
+	}
+	for i := range es {
+		e := &es[i]
+		e.ID = d.varint()
+		e.MeasureID = d.varint()
+		e.Step = int(d.varint())
+		var source string
+		for _, p := range [...]*string{&e.MeasureCode, &e.Author.ID, &e.Author.Name, &e.Text, &source, &e.ChannelID,
+			&e.Submitter.ID, &e.Submitter.Name, &e.Addition, &e.MessageTS} {
+			*p = d.string()
+		}
+		e.Source = commands.Source(source)
+		e.CreatedAt = d.time()
+	}
+	if d.err != nil || len(d.b) != 0 {
+		return nil, errBadBlob
+	}
+	return es, nil
+}

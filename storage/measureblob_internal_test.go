@@ -57,3 +57,55 @@ func FuzzMeasureBlob(f *testing.F) {
 		}
 	})
 }
+
+// blobEntries are entries as Entries returns them, every field set in some.
+func blobEntries() [][]commands.Entry {
+	at := time.Date(2026, 12, 2, 15, 4, 5, 123456789, time.UTC)
+	return [][]commands.Entry{
+		nil,
+		{{ID: 1, MeasureID: 7, MeasureCode: "F.019", Author: commands.Person{ID: "U1", Name: "Anna"},
+			Text: "Beschluss gefasst", Source: commands.SourceCommand, ChannelID: "C1", CreatedAt: at}},
+		{{ID: 300, MeasureID: 1 << 40, MeasureCode: "A.1", Step: 3, Author: commands.Person{ID: "U2", Name: "Jiří Dvořák"},
+			Text: "Hotovo ✓", Source: commands.SourceThread, ChannelID: "C2", CreatedAt: at,
+			Submitter: commands.Person{ID: "U3", Name: "Eva"}, Addition: "z porady", MessageTS: "1700000000.000100"},
+			{ID: -1, Text: "", CreatedAt: time.Time{}}},
+	}
+}
+
+func TestEntriesBlobRoundTrip(t *testing.T) {
+	for _, es := range blobEntries() {
+		got, err := decodeEntries(encodeEntries(nil, es))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, es) {
+			t.Errorf("round trip:\n got %+v\nwant %+v", got, es)
+		}
+	}
+	b := encodeEntries(nil, blobEntries()[2])
+	for i := range b { // every cut is refused, none panics
+		if _, err := decodeEntries(b[:i]); err == nil {
+			t.Errorf("a blob cut at %d of %d decoded", i, len(b))
+		}
+	}
+}
+
+func FuzzEntriesBlob(f *testing.F) {
+	for _, es := range blobEntries() {
+		f.Add(encodeEntries(nil, es))
+	}
+	f.Add([]byte{0x7f, 0x02})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		es, err := decodeEntries(b)
+		if err != nil {
+			return
+		}
+		again, err := decodeEntries(encodeEntries(nil, es))
+		if err != nil {
+			t.Fatalf("re-encoded entries do not decode: %v", err)
+		}
+		if !reflect.DeepEqual(again, es) {
+			t.Fatalf("re-encoded entries differ:\n%+v\n%+v", again, es)
+		}
+	})
+}

@@ -63,13 +63,14 @@ const (
 	tSteps
 	tDeadlines
 	tTranslations
+	tEntries // keyed by measure as well: see entryKeys
 	nTables
 )
 
 // cachedTables maps the tables the cache depends on to their index.
 var cachedTables = map[string]table{
 	"users": tUsers, "channels": tChannels, "channel_follows": tFollows, "measures": tMeasures, "steps": tSteps,
-	"deadlines": tDeadlines, "translations": tTranslations,
+	"deadlines": tDeadlines, "translations": tTranslations, "entries": tEntries,
 }
 
 // The dependencies of each kind of entry.
@@ -81,6 +82,10 @@ var (
 	deadlineTables = []table{tDeadlines}
 	// whether any translation into a language is stored (HasTranslations)
 	translationTables = []table{tTranslations}
+	// a measure's newest entries carry its code; the entries themselves
+	// are checked per measure (entryKeys). cachedEntries keeps the
+	// generation of these tables alone.
+	entryTables = []table{tMeasures}
 )
 
 // Bounds of the cache: a town has a few dozen people and channels and a
@@ -91,6 +96,10 @@ const (
 	maxCachedUsers    = 4096
 	maxCachedChannels = 1024
 	maxCachedMeasures = 16384
+	// the newest entries of a measure, as status shows them: about 300
+	// bytes for three
+	maxCachedEntryLists = 16384
+	maxCachedEntryLimit = 8
 )
 
 // gens are the generations of the cached tables.
@@ -115,8 +124,12 @@ type readCache struct {
 	// translation into target is stored.
 	withDeadlines map[string]cached[map[int64]bool]
 	translated    map[string]cached[bool]
-	hits          atomic.Int64
-	misses        atomic.Int64
+	// entries holds measures' newest entries (encodeEntries), checked by
+	// entryKeys as well as by the tables' generations.
+	entries map[int64]cachedEntries
+	entryKeys
+	hits   atomic.Int64
+	misses atomic.Int64
 }
 
 // cached is one entry: a value and the generations it was read at.
@@ -133,6 +146,11 @@ func newReadCache() *readCache {
 
 		withDeadlines: map[string]cached[map[int64]bool]{},
 		translated:    map[string]cached[bool]{},
+		entries:       map[int64]cachedEntries{},
+		entryKeys: entryKeys{
+			last:    map[int64]uint64{},
+			touched: map[int64]bool{},
+		},
 	}
 }
 
@@ -149,22 +167,31 @@ func (c *readCache) now() gens {
 // about to change.
 func (c *readCache) changed(d sqlite.SQLitePreUpdateData) {
 	t, ok := cachedTables[d.TableName]
-	if !ok || c.touched[t] {
+	if !ok {
 		return
 	}
-	c.touched[t] = true
-	c.gen[t].Add(1) // odd: a write is under way
+	if !c.touched[t] {
+		c.touched[t] = true
+		c.gen[t].Add(1) // odd: a write is under way
+	}
+	if t == tEntries {
+		c.entryChanged(&d)
+	}
 }
 
 // settle ends the writer's transaction for the cache: every table it
 // changed moves to the next even generation. Called by the writer's
 // goroutine after each COMMIT or ROLLBACK.
 func (c *readCache) settle() {
+	entries := c.touched[tEntries]
 	for t, ok := range c.touched {
 		if ok {
 			c.touched[t] = false
 			c.gen[t].Add(1)
 		}
+	}
+	if entries {
+		c.entriesSettled()
 	}
 }
 
@@ -173,6 +200,9 @@ func (c *readCache) forget() {
 	for t := range c.gen {
 		c.gen[t].Add(2)
 	}
+	c.mu.Lock()
+	c.entryKeys.floor = c.gen[tEntries].Load()
+	c.mu.Unlock()
 }
 
 // valid reports whether an entry stamped at may be used by a reader whose

@@ -3,6 +3,8 @@ package storage_test
 import (
 	"context"
 	"errors"
+	"reflect"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -356,5 +358,126 @@ func TestReadCache_HasTranslations(t *testing.T) {
 	}
 	if has, err := db.HasTranslations(ctx, "cs", "deepl"); err != nil || has {
 		t.Errorf("another provider: %v, %v", has, err)
+	}
+}
+
+// logEntry adds an entry to measure id.
+func logEntry(t *testing.T, db *storage.DB, id int64, text string) {
+	t.Helper()
+	if _, err := db.AddEntry(context.Background(), commands.Entry{MeasureID: id, Author: commands.Person{ID: "U1", Name: "Anna"},
+		Text: text, Source: commands.SourceCommand, ChannelID: "C1"}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// texts lists the texts of Entries(ctx, id, 3).
+func texts(t *testing.T, db *storage.DB, ctx context.Context, id int64) string {
+	t.Helper()
+	es, err := db.Entries(ctx, id, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range es {
+		out = append(out, e.Text)
+	}
+	return strings.Join(out, "|")
+}
+
+// A measure's newest entries are cached per measure: a log to one measure
+// leaves another's cached, and shows at once in its own. What the cache
+// answers is what SQLite answers, field by field.
+func TestReadCache_EntriesPerMeasure(t *testing.T) {
+	db := MustOpenDB(t)
+	ctx := context.Background()
+	mustImport(t, db, f019(), commands.Measure{Code: "A.1", Title: "Rad"})
+	f, a := mustSteps(t, db, "F.019"), mustSteps(t, db, "A.1")
+	logEntry(t, db, f.ID, "eins")
+	logEntry(t, db, a.ID, "uno")
+	if got := texts(t, db, ctx, f.ID); got != "eins" {
+		t.Fatalf("entries of F.019: %q", got)
+	}
+	texts(t, db, ctx, a.ID)
+	before := db.ReadCacheStats()
+	logEntry(t, db, f.ID, "zwei")
+	if got := texts(t, db, ctx, a.ID); got != "uno" {
+		t.Errorf("entries of A.1: %q", got)
+	}
+	if got := db.ReadCacheStats(); got.Hits != before.Hits+1 {
+		t.Errorf("a log to F.019 voided A.1's cached entries: %+v → %+v", before, got)
+	}
+	for i, want := range []string{"zwei|eins", "zwei|eins"} { // read, then cached
+		if got := texts(t, db, ctx, f.ID); got != want {
+			t.Errorf("read %d of F.019 after a log: %q, want %q", i, got, want)
+		}
+	}
+	logEntry(t, db, f.ID, "drei")
+	logEntry(t, db, f.ID, "vier")
+	if got := texts(t, db, ctx, f.ID); got != "vier|drei|zwei" {
+		t.Errorf("after two more logs: %q", got)
+	}
+	cached, err := db.Entries(ctx, f.ID, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := db.Entries(ctx, f.ID, 0) // not cached: from SQLite
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(cached, all[:3]) {
+		t.Errorf("cached entries differ from SQLite's:\n%+v\n%+v", cached, all[:3])
+	}
+	cached[0].Text = "changed"
+	if got := texts(t, db, ctx, f.ID); got != "vier|drei|zwei" {
+		t.Errorf("a caller's change reached the cache: %q", got)
+	}
+}
+
+// Inside a snapshot, a measure logged to after the snapshot began is read
+// from the snapshot's transaction, never from a cache newer than it; a
+// measure untouched since is still answered from the cache.
+func TestReadCache_EntriesInSnapshot(t *testing.T) {
+	db := MustOpenDB(t)
+	ctx := context.Background()
+	mustImport(t, db, f019(), commands.Measure{Code: "A.1", Title: "Rad"})
+	f, a := mustSteps(t, db, "F.019"), mustSteps(t, db, "A.1")
+	logEntry(t, db, f.ID, "eins")
+	logEntry(t, db, a.ID, "uno")
+	texts(t, db, ctx, a.ID)
+	sctx, end := db.Snapshot(ctx)
+	defer end()
+	if got := texts(t, db, sctx, f.ID); got != "eins" { // begins the transaction
+		t.Fatal(got)
+	}
+	logEntry(t, db, f.ID, "zwei")
+	logEntry(t, db, a.ID, "dos")
+	texts(t, db, ctx, f.ID) // cached outside, with "zwei"
+	if got := texts(t, db, sctx, f.ID); got != "eins" {
+		t.Errorf("the snapshot sees %q", got)
+	}
+	if got := texts(t, db, sctx, a.ID); got != "uno" {
+		t.Errorf("the snapshot sees %q", got)
+	}
+	if got := texts(t, db, ctx, a.ID); got != "dos|uno" {
+		t.Errorf("outside the snapshot: %q", got)
+	}
+}
+
+// Entries added by another process show within about a second.
+func TestReadCache_EntriesOfAnotherProcess(t *testing.T) {
+	path := t.TempDir() + "/k.db"
+	db := MustOpenDBAt(t, path)
+	ctx := context.Background()
+	mustImport(t, db, f019())
+	f := mustSteps(t, db, "F.019")
+	logEntry(t, db, f.ID, "eins")
+	texts(t, db, ctx, f.ID)
+	other := MustOpenDBAt(t, path)
+	logEntry(t, other, f.ID, "zwei")
+	for deadline := time.Now().Add(5 * time.Second); texts(t, db, ctx, f.ID) != "zwei|eins"; {
+		if time.Now().After(deadline) {
+			t.Fatal("the other store's entry never showed")
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }

@@ -1,0 +1,183 @@
+package storage
+
+import (
+	"context"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/klimabot/klimabot/commands"
+)
+
+// The newest entries of a measure in the read cache
+//
+// Every status shows a measure's newest entries, and every log adds one to
+// some measure. A generation for the whole entries table would move with
+// every log and leave nothing cached under a stream of them, so entries are
+// checked per measure as well (entryKeys), by the same rules as the tables
+// (readcache.go):
+//
+//   - The tEntries generation still moves as for any table: odd while the
+//     writer's transaction adds entries, even after.
+//   - The pre-update hook reads the measure of each entry added (entries
+//     are append-only: the schema's triggers refuse updates and deletes)
+//     and records that measure's key as the odd generation: a write is
+//     under way. When the transaction has ended its measures get the even
+//     generation it ended at. A change the hook cannot attribute to one
+//     measure moves the floor instead, below which no list is valid.
+//   - A list is stamped with its measure's key taken before the read and
+//     kept only if the key was even and unchanged after it. It is used
+//     while its measure's key is unchanged. Inside a snapshot the key must
+//     also be no newer than the snapshot's start: the measure's last change
+//     is one the snapshot's transaction sees.
+//
+// The keys are bounded by the store's measures (an entry refers to one), a
+// few bytes each; the lists by maxCachedEntryLists.
+
+// entryKeys are the per-measure generations of the entries table. last and
+// floor are guarded by the cache's mu; touched and whole belong to the
+// writer's goroutine, as readCache.touched does.
+type entryKeys struct {
+	last    map[int64]uint64 // measure id → the tEntries generation of its last change
+	floor   uint64           // lists read before this tEntries generation are void
+	touched map[int64]bool   // measures the open transaction added entries to
+	whole   bool             // the open transaction changed entries the hook could not attribute
+}
+
+// cachedEntries is one measure's newest entries as Entries returned them.
+// Of the tables' generations it keeps only the two it is checked with: one
+// is kept for each of up to maxCachedEntryLists measures.
+type cachedEntries struct {
+	measures uint64 // the tMeasures generation at the read (entryTables)
+	entries  uint64 // the tEntries generation at the read (the floor)
+	key      uint64 // the measure's key at the read
+	limit    int    // the limit they were read with
+	blob     []byte // encodeEntries
+}
+
+// stamped returns the generations e was read at, as valid takes them.
+func (e cachedEntries) stamped() gens {
+	var g gens
+	g[tMeasures], g[tEntries] = e.measures, e.entries
+	return g
+}
+
+// entryChanged is the hook's part for a row of entries: the measure it
+// belongs to is marked as being written.
+func (c *readCache) entryChanged(d *sqlite.SQLitePreUpdateData) {
+	// New stores each column's value into the slot of the slice it is
+	// given (not through pointers in it): columns id, measure_id.
+	cols := make([]any, 2)
+	if d.Op != sqlite3.SQLITE_INSERT || d.New(cols...) != nil {
+		c.whole = true
+		return
+	}
+	m, ok := cols[1].(int64)
+	if !ok {
+		c.whole = true
+		return
+	}
+	if c.entryKeys.touched[m] {
+		return
+	}
+	c.entryKeys.touched[m] = true
+	odd := c.gen[tEntries].Load()
+	c.mu.Lock()
+	c.last[m] = odd
+	c.mu.Unlock()
+}
+
+// entriesSettled gives the measures the ended transaction touched the even
+// generation it ended at (settle has moved tEntries on).
+func (c *readCache) entriesSettled() {
+	g := c.gen[tEntries].Load()
+	c.mu.Lock()
+	for m := range c.entryKeys.touched {
+		c.last[m] = g
+	}
+	if c.whole {
+		c.floor = g
+	}
+	c.mu.Unlock()
+	clear(c.entryKeys.touched)
+	c.whole = false
+}
+
+// entryStamp is what a read of a measure's entries is checked with.
+type entryStamp struct {
+	before gens   // the tables' generations before the read (cacheBefore)
+	key    uint64 // the measure's key before the read
+	floor  uint64 // the floor before the read
+}
+
+// lookupEntries returns measure's newest limit entries when the cache
+// holds them and they may be used by a reader whose snapshot began at start
+// (nil: none). Else it returns the stamp to store the read's result with.
+func (db *DB) lookupEntries(measure int64, limit int, start *gens) ([]commands.Entry, bool, entryStamp) {
+	c := db.cache
+	before := db.cacheBefore(start)
+	c.mu.RLock()
+	e, ok := c.entries[measure]
+	key, floor := c.last[measure], c.floor
+	c.mu.RUnlock()
+	st := entryStamp{before: before, key: key, floor: floor}
+	if !ok || e.limit != limit || e.key != key || !c.entryKeyUsable(key, floor, start) ||
+		e.entries < floor || !c.valid(e.stamped(), start, entryTables) {
+		c.misses.Add(1)
+		return nil, false, st
+	}
+	es, err := decodeEntries(e.blob)
+	if err != nil {
+		c.misses.Add(1)
+		return nil, false, st
+	}
+	c.hits.Add(1)
+	return es, true, st
+}
+
+// entryKeyUsable reports whether a measure's key says its entries may be
+// taken from or put into the cache: no write under way, and inside a
+// snapshot nothing the snapshot cannot see.
+func (c *readCache) entryKeyUsable(key, floor uint64, start *gens) bool {
+	if key%2 == 1 {
+		return false
+	}
+	return start == nil || (key <= start[tEntries] && floor <= start[tEntries])
+}
+
+// storeEntries keeps a measure's entries read with limit, stamped st, if
+// nothing about them moved during the read.
+func (db *DB) storeEntries(measure int64, limit int, start *gens, st entryStamp, es []commands.Entry) {
+	c := db.cache
+	if !c.keep(st.before, entryTables) || !c.entryKeyUsable(st.key, st.floor, start) || st.before[tEntries] < st.floor {
+		return
+	}
+	blob := encodeEntries(nil, es)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.last[measure] != st.key || c.floor != st.floor {
+		return // written meanwhile
+	}
+	if _, ok := c.entries[measure]; !ok && len(c.entries) >= maxCachedEntryLists {
+		for k := range c.entries { // make room: any entry
+			delete(c.entries, k)
+			break
+		}
+	}
+	c.entries[measure] = cachedEntries{measures: st.before[tMeasures], entries: st.before[tEntries], key: st.key, limit: limit, blob: blob}
+}
+
+// cachedEntriesOf answers Entries from the cache when it can; else it
+// reads them and keeps them for the next status.
+func (db *DB) cachedEntriesOf(ctx context.Context, measure int64, limit int) ([]commands.Entry, error) {
+	start := db.cacheStart(ctx)
+	es, ok, st := db.lookupEntries(measure, limit, start)
+	if ok {
+		return es, nil
+	}
+	es, err := db.readEntries(ctx, measure, limit)
+	if err == nil {
+		db.storeEntries(measure, limit, start, st, es)
+	}
+	return es, err
+}
