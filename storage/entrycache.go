@@ -35,13 +35,13 @@ import (
 // few bytes each; the lists by maxCachedEntryLists.
 
 // entryKeys are the per-measure generations of the entries table. last and
-// floor are guarded by the cache's mu; touched and whole belong to the
+// floor are guarded by the cache's mu; added and whole belong to the
 // writer's goroutine, as readCache.touched does.
 type entryKeys struct {
-	last    map[int64]uint64 // measure id → the tEntries generation of its last change
-	floor   uint64           // lists read before this tEntries generation are void
-	touched map[int64]bool   // measures the open transaction added entries to
-	whole   bool             // the open transaction changed entries the hook could not attribute
+	last  map[int64]uint64 // measure id → the tEntries generation of its last change
+	floor uint64           // lists read before this tEntries generation are void
+	added map[int64]bool   // measures the open transaction added entries to
+	whole bool             // the open transaction changed entries the hook could not attribute
 }
 
 // cachedEntries is one measure's newest entries as Entries returned them.
@@ -77,10 +77,10 @@ func (c *readCache) entryChanged(d *sqlite.SQLitePreUpdateData) {
 		c.whole = true
 		return
 	}
-	if c.entryKeys.touched[m] {
+	if c.added[m] {
 		return
 	}
-	c.entryKeys.touched[m] = true
+	c.added[m] = true
 	odd := c.gen[tEntries].Load()
 	c.mu.Lock()
 	c.last[m] = odd
@@ -92,14 +92,14 @@ func (c *readCache) entryChanged(d *sqlite.SQLitePreUpdateData) {
 func (c *readCache) entriesSettled() {
 	g := c.gen[tEntries].Load()
 	c.mu.Lock()
-	for m := range c.entryKeys.touched {
+	for m := range c.added {
 		c.last[m] = g
 	}
 	if c.whole {
 		c.floor = g
 	}
 	c.mu.Unlock()
-	clear(c.entryKeys.touched)
+	clear(c.added)
 	c.whole = false
 }
 

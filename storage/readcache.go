@@ -148,8 +148,8 @@ func newReadCache() *readCache {
 		translated:    map[string]cached[bool]{},
 		entries:       map[int64]cachedEntries{},
 		entryKeys: entryKeys{
-			last:    map[int64]uint64{},
-			touched: map[int64]bool{},
+			last:  map[int64]uint64{},
+			added: map[int64]bool{},
 		},
 	}
 }

@@ -388,12 +388,8 @@ func texts(t *testing.T, db *storage.DB, ctx context.Context, id int64) string {
 // leaves another's cached, and shows at once in its own. What the cache
 // answers is what SQLite answers, field by field.
 func TestReadCache_EntriesPerMeasure(t *testing.T) {
-	db := MustOpenDB(t)
+	db, f, a := twoLoggedMeasures(t)
 	ctx := context.Background()
-	mustImport(t, db, f019(), commands.Measure{Code: "A.1", Title: "Rad"})
-	f, a := mustSteps(t, db, "F.019"), mustSteps(t, db, "A.1")
-	logEntry(t, db, f.ID, "eins")
-	logEntry(t, db, a.ID, "uno")
 	if got := texts(t, db, ctx, f.ID); got != "eins" {
 		t.Fatalf("entries of F.019: %q", got)
 	}
@@ -437,12 +433,8 @@ func TestReadCache_EntriesPerMeasure(t *testing.T) {
 // from the snapshot's transaction, never from a cache newer than it; a
 // measure untouched since is still answered from the cache.
 func TestReadCache_EntriesInSnapshot(t *testing.T) {
-	db := MustOpenDB(t)
+	db, f, a := twoLoggedMeasures(t)
 	ctx := context.Background()
-	mustImport(t, db, f019(), commands.Measure{Code: "A.1", Title: "Rad"})
-	f, a := mustSteps(t, db, "F.019"), mustSteps(t, db, "A.1")
-	logEntry(t, db, f.ID, "eins")
-	logEntry(t, db, a.ID, "uno")
 	texts(t, db, ctx, a.ID)
 	sctx, end := db.Snapshot(ctx)
 	defer end()
@@ -450,17 +442,32 @@ func TestReadCache_EntriesInSnapshot(t *testing.T) {
 		t.Fatal(got)
 	}
 	logEntry(t, db, f.ID, "zwei")
-	logEntry(t, db, a.ID, "dos")
 	texts(t, db, ctx, f.ID) // cached outside, with "zwei"
 	if got := texts(t, db, sctx, f.ID); got != "eins" {
 		t.Errorf("the snapshot sees %q", got)
 	}
+	before := db.ReadCacheStats()
 	if got := texts(t, db, sctx, a.ID); got != "uno" {
 		t.Errorf("the snapshot sees %q", got)
 	}
-	if got := texts(t, db, ctx, a.ID); got != "dos|uno" {
+	if got := db.ReadCacheStats(); got.Hits != before.Hits+1 {
+		t.Errorf("entries untouched since the snapshot began were not taken from the cache: %+v → %+v", before, got)
+	}
+	if got := texts(t, db, ctx, f.ID); got != "zwei|eins" {
 		t.Errorf("outside the snapshot: %q", got)
 	}
+}
+
+// twoLoggedMeasures opens a store with F.019 and A.1, one entry each
+// ("eins", "uno").
+func twoLoggedMeasures(t *testing.T) (*storage.DB, *commands.Measure, *commands.Measure) {
+	t.Helper()
+	db := MustOpenDB(t)
+	mustImport(t, db, f019(), commands.Measure{Code: "A.1", Title: "Rad"})
+	f, a := mustSteps(t, db, "F.019"), mustSteps(t, db, "A.1")
+	logEntry(t, db, f.ID, "eins")
+	logEntry(t, db, a.ID, "uno")
+	return db, f, a
 }
 
 // Entries added by another process show within about a second.
