@@ -171,6 +171,27 @@ func TestMessageMeasures(t *testing.T) {
 	}
 	wantCode(t, db.RecordMessageMeasures(ctx, "C1", "2.0", []int64{f.ID, 999}, "announce"), "not_found")
 
+	// recorded again about one measure (or by RecordBotMessage), a
+	// message names that one only: the earlier list is gone
+	if err := db.RecordMessageMeasures(ctx, "C1", "1.0003", []int64{a.ID, f.ID}, "announce"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.RecordMessageMeasures(ctx, "C1", "1.0003", []int64{f.ID}, "announce"); err != nil {
+		t.Fatal(err)
+	}
+	if ids, err := db.MeasuresForMessage(ctx, "C1", "1.0003"); err != nil || !slices.Equal(ids, []int64{f.ID}) {
+		t.Errorf("recorded again with one measure: MeasuresForMessage = %v, %v; want [%d]", ids, err, f.ID)
+	}
+	if err := db.RecordMessageMeasures(ctx, "C1", "1.0004", []int64{a.ID, f.ID}, "announce"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.RecordBotMessage(ctx, "C1", "1.0004", a.ID, "reminder"); err != nil {
+		t.Fatal(err)
+	}
+	if id, ok, err := db.MeasureForMessage(ctx, "C1", "1.0004"); err != nil || !ok || id != a.ID {
+		t.Errorf("recorded again by RecordBotMessage: MeasureForMessage = %d, %v, %v; want %d", id, ok, err, a.ID)
+	}
+
 	// a moved channel takes the measures of its messages along
 	if err := db.MoveChannel(ctx, "C1", "C9"); err != nil {
 		t.Fatal(err)

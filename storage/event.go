@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/klimabot/klimabot/commands"
 )
@@ -38,17 +39,12 @@ const insertBotMessageSQL = `INSERT INTO bot_messages (channel_id, ts, measure_i
 // RecordBotMessage remembers that the bot posted message ts in a channel
 // about a measure (kind: "reminder", "announce", "nudge", ...), so that a
 // reply in its thread finds the measure. Recording the same message again
-// replaces the earlier record.
+// replaces the earlier record, the measures of a combined announcement
+// included.
 func (db *DB) RecordBotMessage(ctx context.Context, channelID, ts string, measureID int64, kind string) error {
+	now := db.Now()
 	return db.write(ctx, func(tx querier) error {
-		_, err := tx.ExecContext(ctx, insertBotMessageSQL, channelID, ts, measureID, kind, formatTime(db.Now()))
-		if foreignKeyFailed(err) {
-			return commands.NotFound("error.measure_unknown", commands.Data{"ID": measureID})
-		}
-		if err != nil {
-			return fmt.Errorf("insert bot message: %w", err)
-		}
-		return nil
+		return recordMessage(ctx, tx, channelID, ts, []int64{measureID}, kind, now)
 	})
 }
 
@@ -64,36 +60,51 @@ func (db *DB) RecordMessageMeasures(ctx context.Context, channelID, ts string, m
 			ids = append(ids, id)
 		}
 	}
-	switch len(ids) {
-	case 0:
+	if len(ids) == 0 {
 		return fmt.Errorf("record bot message: no measure")
-	case 1:
-		return db.RecordBotMessage(ctx, channelID, ts, ids[0], kind)
 	}
+	now := db.Now()
 	return db.write(ctx, func(tx querier) error {
-		_, err := tx.ExecContext(ctx, insertBotMessageSQL, channelID, ts, ids[0], kind, formatTime(db.Now()))
-		if foreignKeyFailed(err) {
-			return commands.NotFound("error.measure_unknown", commands.Data{"ID": ids[0]})
-		}
-		if err != nil {
-			return fmt.Errorf("insert bot message: %w", err)
-		}
-		if _, err := tx.ExecContext(ctx, "DELETE FROM message_measures WHERE channel_id = ? AND ts = ?", channelID, ts); err != nil {
-			return fmt.Errorf("delete message measures: %w", err)
-		}
-		for i, id := range ids {
-			_, err := tx.ExecContext(ctx, `INSERT INTO message_measures (channel_id, ts, position, measure_id)
-				VALUES (?, ?, ?, ?)`, channelID, ts, i, id)
-			if foreignKeyFailed(err) {
-				return commands.NotFound("error.measure_unknown", commands.Data{"ID": id})
-			}
-			if err != nil {
-				return fmt.Errorf("insert message measure: %w", err)
-			}
-		}
-		return nil
+		return recordMessage(ctx, tx, channelID, ts, ids, kind, now)
 	})
 }
+
+// recordMessage records (or records again) a bot message about ids (at
+// least one, no repeats) in tx: its row in bot_messages, and when it is
+// about several, their order in message_measures. A list recorded before
+// for the same message is replaced, not added to.
+func recordMessage(ctx context.Context, tx querier, channelID, ts string, ids []int64, kind string, now time.Time) error {
+	_, err := tx.ExecContext(ctx, insertBotMessageSQL, channelID, ts, ids[0], kind, formatTime(now))
+	if foreignKeyFailed(err) {
+		return commands.NotFound("error.measure_unknown", commands.Data{"ID": ids[0]})
+	}
+	if err != nil {
+		return fmt.Errorf("insert bot message: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, deleteMessageMeasuresSQL, channelID, ts); err != nil {
+		return fmt.Errorf("delete message measures: %w", err)
+	}
+	if len(ids) == 1 {
+		return nil
+	}
+	for i, id := range ids {
+		_, err := tx.ExecContext(ctx, insertMessageMeasureSQL, channelID, ts, i, id)
+		if foreignKeyFailed(err) {
+			return commands.NotFound("error.measure_unknown", commands.Data{"ID": id})
+		}
+		if err != nil {
+			return fmt.Errorf("insert message measure: %w", err)
+		}
+	}
+	return nil
+}
+
+// The statements of a combined announcement's measures.
+const (
+	deleteMessageMeasuresSQL = "DELETE FROM message_measures WHERE channel_id = ? AND ts = ?"
+	insertMessageMeasureSQL  = `INSERT INTO message_measures (channel_id, ts, position, measure_id)
+	VALUES (?, ?, ?, ?)`
+)
 
 // MeasureForMessage returns the measure a bot message (a thread's parent ts)
 // is about; ok is false if the bot did not record that message, or recorded
