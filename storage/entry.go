@@ -103,7 +103,7 @@ func (db *DB) AddEntry(ctx context.Context, e commands.Entry) (commands.Entry, e
 // insertEntrySQL appends one entry; prepared at Open.
 const insertEntrySQL = `INSERT INTO entries (measure_id, step, author_id, author_name, text,
 	source, channel_id, created_at, submitter_id, submitter_name, addition, message_ts)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 // insertEntry appends e (whose measure exists and whose CreatedAt is set)
 // inside tx and returns it with its ID.
@@ -122,9 +122,12 @@ func insertEntry(ctx context.Context, tx querier, e commands.Entry) (commands.En
 		}
 	}
 	e.CreatedAt = e.CreatedAt.UTC()
-	err := tx.QueryRowContext(ctx, insertEntrySQL,
+	res, err := tx.ExecContext(ctx, insertEntrySQL,
 		e.MeasureID, nullInt(e.Step), e.Author.ID, e.Author.Name, e.Text, string(e.Source), e.ChannelID,
-		formatTime(e.CreatedAt), e.Submitter.ID, e.Submitter.Name, e.Addition, e.MessageTS).Scan(&e.ID)
+		formatTime(e.CreatedAt), e.Submitter.ID, e.Submitter.Name, e.Addition, e.MessageTS)
+	if err == nil {
+		e.ID, err = res.LastInsertId()
+	}
 	if err != nil {
 		return e, fmt.Errorf("insert entry: %w", err)
 	}
