@@ -9,8 +9,9 @@ import (
 // stays within Slack's 50 blocks and stays readable; a filter narrows it.
 const listLimit = 40
 
-// entriesShown is how many progress entries `status` shows (SPEC: the last 3).
-const entriesShown = 3
+// EntriesShown is how many progress entries `status` shows (SPEC: the last
+// 3). The store keeps that many of a measure ready after each log.
+const EntriesShown = 3
 
 // help answers `help`: every subcommand's usage line in the caller's language.
 func (c *call) help() Reply {
@@ -115,7 +116,7 @@ func (c *call) status() (Reply, error) {
 		}
 	}
 
-	entries, err := c.s.Store.Entries(c.ctx, m.ID, entriesShown)
+	entries, err := c.s.Store.Entries(c.ctx, m.ID, EntriesShown)
 	if err != nil {
 		return Reply{}, Internal("last entries", err)
 	}

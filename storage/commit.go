@@ -191,6 +191,9 @@ func (db *DB) commitLoop() {
 		last = len(batch)
 		db.commitBatch(batch)
 		clear(batch)
+		// answered: keep the newest entries of the measures logged to
+		// ready for their next status
+		db.refreshEntries(context.Background())
 		// the writer connection is free: prepare what the batch ran
 		// unprepared, for the next ones
 		db.wcache.learn(context.Background())

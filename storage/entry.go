@@ -30,12 +30,17 @@ func (db *DB) Entries(ctx context.Context, measureID int64, limit int) ([]comman
 	return db.readEntries(ctx, measureID, limit)
 }
 
-// readEntries is Entries from SQLite.
+// readEntries is Entries from SQLite, on the read pool.
 func (db *DB) readEntries(ctx context.Context, measureID int64, limit int) ([]commands.Entry, error) {
+	return readEntriesOn(ctx, db.rcache, measureID, limit)
+}
+
+// readEntriesOn is readEntries on the connections of q.
+func readEntriesOn(ctx context.Context, q *stmtCache, measureID int64, limit int) ([]commands.Entry, error) {
 	if limit <= 0 {
 		limit = -1
 	}
-	rows, err := db.rcache.QueryContext(ctx, lastEntriesSQL, measureID, limit)
+	rows, err := q.QueryContext(ctx, lastEntriesSQL, measureID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("select entries: %w", err)
 	}

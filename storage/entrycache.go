@@ -42,6 +42,9 @@ type entryKeys struct {
 	floor uint64           // lists read before this tEntries generation are void
 	added map[int64]bool   // measures the open transaction added entries to
 	whole bool             // the open transaction changed entries the hook could not attribute
+	// fresh lists the measures the last transaction added entries to, for
+	// refreshEntries (the writer's goroutine only).
+	fresh []int64
 }
 
 // cachedEntries is one measure's newest entries as Entries returned them.
@@ -94,6 +97,7 @@ func (c *readCache) entriesSettled() {
 	c.mu.Lock()
 	for m := range c.added {
 		c.last[m] = g
+		c.fresh = append(c.fresh, m)
 	}
 	if c.whole {
 		c.floor = g
@@ -180,4 +184,30 @@ func (db *DB) cachedEntriesOf(ctx context.Context, measure int64, limit int) ([]
 		db.storeEntries(measure, limit, start, st, es)
 	}
 	return es, err
+}
+
+// refreshEntries reads, on the writer's connection, the newest entries of
+// the measures the last transaction added entries to, and keeps them in
+// the cache: the next status of a measure just logged to needs no read of
+// its own. The committer calls it after it has answered the batch, so no
+// write waits for it. Its reads see exactly the state the transaction left
+// (there is no other writer), so each list is stamped with the measure's
+// key as the transaction settled it; a write by another process at the
+// same time only makes a list newer than its stamp, and the next
+// data_version check voids it.
+func (db *DB) refreshEntries(ctx context.Context) {
+	c := db.cache
+	fresh := c.fresh
+	c.fresh = c.fresh[:0]
+	for _, m := range fresh {
+		before := c.now()
+		c.mu.RLock()
+		st := entryStamp{before: before, key: c.last[m], floor: c.floor}
+		c.mu.RUnlock()
+		es, err := readEntriesOn(ctx, db.wcache, m, commands.EntriesShown)
+		if err != nil {
+			continue // the next status reads them
+		}
+		db.storeEntries(m, commands.EntriesShown, nil, st, es)
+	}
 }

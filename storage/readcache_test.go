@@ -438,7 +438,10 @@ func TestReadCache_EntriesInSnapshot(t *testing.T) {
 	texts(t, db, ctx, a.ID)
 	sctx, end := db.Snapshot(ctx)
 	defer end()
-	if got := texts(t, db, sctx, f.ID); got != "eins" { // begins the transaction
+	if _, err := db.Entries(sctx, f.ID, 0); err != nil { // all: not cached, begins the transaction
+		t.Fatal(err)
+	}
+	if got := texts(t, db, sctx, f.ID); got != "eins" {
 		t.Fatal(got)
 	}
 	logEntry(t, db, f.ID, "zwei")
@@ -486,5 +489,21 @@ func TestReadCache_EntriesOfAnotherProcess(t *testing.T) {
 			t.Fatal("the other store's entry never showed")
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// After a log, its measure's newest entries are ready for the next status:
+// answered without a read of SQLite, and with the new entry.
+func TestReadCache_EntriesReadyAfterLog(t *testing.T) {
+	db, f, a := twoLoggedMeasures(t)
+	ctx := context.Background()
+	logEntry(t, db, f.ID, "zwei")
+	logEntry(t, db, a.ID, "dos") // the committer refreshed F.019's entries before it took this write
+	before := db.ReadCacheStats()
+	if got := texts(t, db, ctx, f.ID); got != "zwei|eins" {
+		t.Errorf("after the log: %q", got)
+	}
+	if got := db.ReadCacheStats(); got.Hits != before.Hits+1 || got.Misses != before.Misses {
+		t.Errorf("the entries of the measure just logged to were not ready: %+v → %+v", before, got)
 	}
 }
