@@ -31,6 +31,10 @@ import (
 //     also be no newer than the snapshot's start: the measure's last change
 //     is one the snapshot's transaction sees.
 //
+// After each commit the committer reads the newest entries of the
+// measures the transaction added to (refreshEntries), so that the status
+// that often follows a log finds them ready.
+//
 // The keys are bounded by the store's measures (an entry refers to one), a
 // few bytes each; the lists by maxCachedEntryLists.
 
