@@ -47,7 +47,7 @@ type entryKeys struct {
 	added map[int64]bool   // measures the open transaction added entries to
 	whole bool             // the open transaction changed entries the hook could not attribute
 	// fresh lists the measures the last transaction added entries to, for
-	// refreshEntries (the writer's goroutine only).
+	// refreshEntries (the writer's goroutine only; at most maxBatch).
 	fresh []int64
 }
 
@@ -101,7 +101,9 @@ func (c *readCache) entriesSettled() {
 	c.mu.Lock()
 	for m := range c.added {
 		c.last[m] = g
-		c.fresh = append(c.fresh, m)
+		if len(c.fresh) < maxBatch { // a bulk write (an import) refreshes nothing beyond
+			c.fresh = append(c.fresh, m)
+		}
 	}
 	if c.whole {
 		c.floor = g
@@ -201,9 +203,8 @@ func (db *DB) cachedEntriesOf(ctx context.Context, measure int64, limit int) ([]
 // data_version check voids it.
 func (db *DB) refreshEntries(ctx context.Context) {
 	c := db.cache
-	fresh := c.fresh
-	c.fresh = c.fresh[:0]
-	for _, m := range fresh {
+	defer func() { c.fresh = c.fresh[:0] }()
+	for _, m := range c.fresh {
 		before := c.now()
 		c.mu.RLock()
 		st := entryStamp{before: before, key: c.last[m], floor: c.floor}
