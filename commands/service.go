@@ -168,10 +168,9 @@ func (s *Service) execute(ctx context.Context, req Request) Reply {
 // context see one snapshot of the data, on one connection (storage's read
 // cache may answer before the transaction began, with data no older than
 // the snapshot). Such reads need not see writes made after the snapshot
-// began, so Execute takes one only
-// for commands that do not read what they write (see readOnly), and for
-// log, which leaves it before its write (leaveSnapshot). end must be
-// called; it may be called more than once.
+// began, so Execute takes one only for commands that do not read what they
+// write (see readOnly), and for log, which leaves it before its write
+// (leaveSnapshot). end must be called; it may be called more than once.
 type Snapshotter interface {
 	Snapshot(ctx context.Context) (_ context.Context, end func())
 }

@@ -23,16 +23,10 @@ const (
 // Channel returns a channel's settings with the codes of the measures it
 // follows (in code order), or commands.DefaultChannel if it was never saved.
 func (db *DB) Channel(ctx context.Context, id string) (commands.Channel, error) {
-	start := db.cacheStart(ctx)
-	if c, ok := lookup(db.cache, db.cache.channels, id, start, channelTables); ok {
-		return copyChannel(c), nil
-	}
-	before := db.cacheBefore(start)
-	c, err := db.channel(ctx, id)
-	if err == nil {
-		store(db.cache, db.cache.channels, id, before, channelTables, maxCachedChannels, copyChannel(c))
-	}
-	return c, err
+	c, err := cachedRead(ctx, db, db.cache.channels, id, channelTables, maxCachedChannels, func() (commands.Channel, error) {
+		return db.channel(ctx, id)
+	})
+	return copyChannel(c), err // the cache keeps its own slices
 }
 
 // channel reads a channel's settings and follows from SQLite.
@@ -124,16 +118,9 @@ func writeChannel(ctx context.Context, tx querier, c commands.Channel) error {
 
 // User returns what is known of a user: a User with only ID if nothing.
 func (db *DB) User(ctx context.Context, id string) (commands.User, error) {
-	start := db.cacheStart(ctx)
-	if u, ok := lookup(db.cache, db.cache.users, id, start, userTables); ok {
-		return u, nil
-	}
-	before := db.cacheBefore(start)
-	u, err := db.user(ctx, id)
-	if err == nil {
-		store(db.cache, db.cache.users, id, before, userTables, maxCachedUsers, u)
-	}
-	return u, err
+	return cachedRead(ctx, db, db.cache.users, id, userTables, maxCachedUsers, func() (commands.User, error) {
+		return db.user(ctx, id)
+	})
 }
 
 // user reads a user's record from SQLite.

@@ -63,15 +63,11 @@ ORDER BY d.due, step, d.id`
 // (one small set, read again after a deadline was written), and for the
 // others no query runs.
 func (db *DB) MeasureDeadlines(ctx context.Context, measureID int64) ([]commands.Deadline, error) {
-	start := db.cacheStart(ctx)
-	with, ok := lookup(db.cache, db.cache.withDeadlines, "", start, deadlineTables)
-	if !ok {
-		before := db.cacheBefore(start)
-		var err error
-		if with, err = db.measuresWithDeadlines(ctx); err != nil {
-			return nil, err
-		}
-		store(db.cache, db.cache.withDeadlines, "", before, deadlineTables, 1, with)
+	with, err := cachedRead(ctx, db, db.cache.withDeadlines, "", deadlineTables, 1, func() (map[int64]bool, error) {
+		return db.measuresWithDeadlines(ctx)
+	})
+	if err != nil {
+		return nil, err
 	}
 	if !with[measureID] {
 		return nil, nil

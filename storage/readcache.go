@@ -219,15 +219,9 @@ func (c *readCache) valid(at gens, start *gens, deps []table) bool {
 
 // keep reports whether a value read at generations before (taken before
 // the read) may be cached: none of its tables moved meanwhile and no write
-// was under way.
+// was under way — what valid asks of an entry outside a snapshot.
 func (c *readCache) keep(before gens, deps []table) bool {
-	for _, t := range deps {
-		g := c.gen[t].Load()
-		if g%2 == 1 || before[t] != g {
-			return false
-		}
-	}
-	return true
+	return c.valid(before, nil, deps)
 }
 
 // lookup returns the entry of key in m when it may be used.
@@ -258,6 +252,23 @@ func store[T any](c *readCache, m map[string]cached[T], key string, before gens,
 		}
 	}
 	m[key] = cached[T]{at: before, v: v}
+}
+
+// cachedRead answers key from m when the cache may (lookup); else it
+// reads the value with read and keeps it (store, at most limit in m). The
+// value is stamped with the generations taken before the read.
+func cachedRead[T any](ctx context.Context, db *DB, m map[string]cached[T], key string, deps []table, limit int,
+	read func() (T, error)) (T, error) {
+	start := db.cacheStart(ctx)
+	if v, ok := lookup(db.cache, m, key, start, deps); ok {
+		return v, nil
+	}
+	before := db.cacheBefore(start)
+	v, err := read()
+	if err == nil {
+		store(db.cache, m, key, before, deps, limit, v)
+	}
+	return v, err
 }
 
 // cacheStart returns the generations a read compares with: its

@@ -24,21 +24,16 @@ const hasTranslationsSQL = `SELECT EXISTS (SELECT 1 FROM translations WHERE targ
 // cache until a translation is written (readcache.go), so a bot without
 // translations asks SQLite once.
 func (db *DB) HasTranslations(ctx context.Context, target, provider string) (bool, error) {
-	key := target + " " + provider
-	start := db.cacheStart(ctx)
-	if has, ok := lookup(db.cache, db.cache.translated, key, start, translationTables); ok {
+	return cachedRead(ctx, db, db.cache.translated, target+" "+provider, translationTables, 64, func() (bool, error) {
+		var has bool
+		err := db.read(ctx, func(q querier) error {
+			return q.QueryRowContext(ctx, hasTranslationsSQL, target, provider, translate.Human).Scan(&has)
+		})
+		if err != nil {
+			return false, fmt.Errorf("select translations: %w", err)
+		}
 		return has, nil
-	}
-	before := db.cacheBefore(start)
-	var has bool
-	err := db.read(ctx, func(q querier) error {
-		return q.QueryRowContext(ctx, hasTranslationsSQL, target, provider, translate.Human).Scan(&has)
 	})
-	if err != nil {
-		return false, fmt.Errorf("select translations: %w", err)
-	}
-	store(db.cache, db.cache.translated, key, before, translationTables, 64, has)
-	return has, nil
 }
 
 // Translations returns the stored translations into target of the given
