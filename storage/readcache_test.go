@@ -303,11 +303,7 @@ func mustStepsCtx(tb testing.TB, db *storage.DB, ctx context.Context, code strin
 // mustSteps reads a measure with its steps (the cached read).
 func mustSteps(tb testing.TB, db *storage.DB, code string) *commands.Measure {
 	tb.Helper()
-	m, err := db.MeasureSteps(context.Background(), code)
-	if err != nil {
-		tb.Fatalf("measure %s: %v", code, err)
-	}
-	return m
+	return mustStepsCtx(tb, db, context.Background(), code)
 }
 
 // Which measures have explicit deadlines is kept; a new deadline shows at
