@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"runtime"
@@ -26,9 +27,12 @@ import (
 //   - a write is acknowledged (db.write returns nil) only after the COMMIT
 //     that holds it returned, so acknowledged writes survive kill -9 and a
 //     power cut (synchronous=FULL);
-//   - each write is atomic: in a batch of more than one, each write runs
-//     inside its own SAVEPOINT, and a write whose function fails (or
-//     panics) is rolled back to its savepoint alone; its batch-mates commit;
+//   - each write is atomic, and a write whose function fails (or panics)
+//     takes nothing of its batch-mates with it: the batch first runs
+//     without savepoints; if a write fails, the transaction is rolled back
+//     and the batch runs again with each write inside its own SAVEPOINT,
+//     where the failing write is rolled back to its savepoint alone and
+//     its batch-mates commit;
 //   - if SQLite ends the whole transaction under a write (an I/O error,
 //     SQLITE_FULL, an interrupt) so that its savepoint is gone, the
 //     batch-mates are not failed with it: each of them runs again alone in a
@@ -201,7 +205,53 @@ func (db *DB) commitLoop() {
 }
 
 // commitBatch runs batch in one transaction and answers every write in it.
+// The writes run one after the other, without savepoints: most writes
+// succeed, and a savepoint and its release are two statements a write on
+// the committer's path. If one of a batch of several fails, the
+// transaction is rolled back and the batch runs again with a savepoint a
+// write (commitSaving), so that its batch-mates commit without it.
 func (db *DB) commitBatch(batch []*writeReq) {
+	ctx := context.Background()
+	tx, err := db.writer.BeginTx(ctx, nil)
+	if err != nil {
+		ack(batch, fmt.Errorf("begin write: %w", err))
+		return
+	}
+	q := cachedTx{tx: tx, cache: db.wcache, ctx: ctx}
+	held := make([]*writeReq, 0, len(batch)) // the writes whose changes the transaction holds
+	for _, r := range batch {
+		if err := r.ctx.Err(); err != nil {
+			r.err = err // abandoned before it ran: nothing written
+			continue
+		}
+		if r.err = run(r, q); r.err != nil {
+			db.rollback(tx)
+			if len(batch) > 1 {
+				db.commitSaving(batch)
+			} else {
+				ack(batch, nil)
+			}
+			return
+		}
+		held = append(held, r)
+	}
+	db.commitHeld(tx, batch, held)
+}
+
+// rollback ends the writer's transaction without a commit. Every end of a
+// transaction, commit or rollback, settles the read cache's generations
+// of the tables it changed (readcache.go) before any write of the batch
+// is answered: a caller that reads right after its write may use and fill
+// the cache again.
+func (db *DB) rollback(tx *sql.Tx) {
+	tx.Rollback()
+	db.cache.settle()
+}
+
+// commitSaving runs batch in one transaction with a savepoint a write: a
+// write that fails is rolled back to its savepoint alone, and the others
+// commit.
+func (db *DB) commitSaving(batch []*writeReq) {
 	ctx := context.Background()
 	var retry []*writeReq // to run again alone: their transaction was lost
 	defer func() {
@@ -214,33 +264,15 @@ func (db *DB) commitBatch(batch []*writeReq) {
 		ack(batch, fmt.Errorf("begin write: %w", err))
 		return
 	}
-	// Every end of the transaction, commit or rollback, settles the read
-	// cache's generations of the tables it changed (readcache.go) before
-	// any write of the batch is answered: a caller that reads right after
-	// its write may use and fill the cache again.
-	rollback := func() {
-		tx.Rollback()
-		db.cache.settle()
-	}
 	q := cachedTx{tx: tx, cache: db.wcache, ctx: ctx}
-	single := len(batch) == 1
 	var held []*writeReq // the writes whose changes the transaction holds
 	for i, r := range batch {
 		if err := r.ctx.Err(); err != nil {
 			r.err = err // abandoned before it ran: nothing written
 			continue
 		}
-		if single {
-			if r.err = run(r, q); r.err != nil {
-				rollback()
-				ack(batch, nil)
-				return
-			}
-			held = append(held, r)
-			continue
-		}
 		if _, err := q.ExecContext(ctx, savepointSQL); err != nil {
-			rollback()
+			db.rollback(tx)
 			retry = append(append(held, r), batch[i+1:]...)
 			ackDone(batch[:i])
 			return
@@ -257,7 +289,7 @@ func (db *DB) commitBatch(batch []*writeReq) {
 		if err != nil {
 			// The transaction is gone (SQLite rolled it back) or in an
 			// unknown state: give it up and run the others alone.
-			rollback()
+			db.rollback(tx)
 			if r.err != nil {
 				r.err = fmt.Errorf("%w (and the transaction was lost: %v)", r.err, err)
 				close(r.done)
@@ -272,18 +304,24 @@ func (db *DB) commitBatch(batch []*writeReq) {
 			held = append(held, r)
 		}
 	}
+	db.commitHeld(tx, batch, held)
+}
+
+// commitHeld commits tx, which holds the writes held of batch, and answers
+// every write of batch.
+func (db *DB) commitHeld(tx *sql.Tx, batch, held []*writeReq) {
 	if len(held) == 0 {
-		rollback()
+		db.rollback(tx)
 		ack(batch, nil)
 		return
 	}
 	if err := db.guard.check(); err != nil {
-		rollback() // the file at the path is not the one this would go to
+		db.rollback(tx) // the file at the path is not the one this would go to
 		ack(held, err)
 		ackRest(batch, held)
 		return
 	}
-	err = tx.Commit()
+	err := tx.Commit()
 	db.cache.settle()
 	if err != nil {
 		ack(held, fmt.Errorf("commit: %w", err))

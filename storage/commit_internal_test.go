@@ -274,3 +274,55 @@ func TestStmtCache_LearnsWhatMissed(t *testing.T) {
 		t.Error("the snapshot's statement was not prepared after it ended")
 	}
 }
+
+// A batch whose writes all succeed runs them without savepoints (two
+// statements less a write on the committer's path); the savepoints come
+// only when the batch runs again after a failure.
+func TestGroupCommit_SavepointsOnlyAfterAFailure(t *testing.T) {
+	db := openGC(t)
+	inSavepoint := func(tx querier) bool {
+		// Inside savepoint w this rolls back to its start (nothing yet)
+		// and keeps it; outside, there is no such savepoint.
+		_, err := tx.ExecContext(context.Background(), rollbackToSQL)
+		return err == nil
+	}
+	var mu sync.Mutex
+	var seen []bool
+	probe := func(k string) func(tx querier) error {
+		return func(tx querier) error {
+			mu.Lock()
+			seen = append(seen, inSavepoint(tx))
+			mu.Unlock()
+			return insert(k)(tx)
+		}
+	}
+	errs, _ := inOneBatch(t, db, nil, probe("a"), probe("b"))
+	if errs[0] != nil || errs[1] != nil {
+		t.Fatal(errs)
+	}
+	if fmt.Sprint(seen) != "[false false]" {
+		t.Errorf("writes of a good batch in a savepoint: %v", seen)
+	}
+	seen = nil
+	db = openGC(t) // inOneBatch's holding write is "first" again
+	errs, _ = inOneBatch(t, db, nil, probe("c"), insert("first"), probe("d"))
+	if errs[0] != nil || errs[1] == nil || errs[2] != nil {
+		t.Fatal(errs)
+	}
+	// first without savepoints up to the failure (the writes queue in
+	// any order), then each again in its own
+	with := 0
+	for i, s := range seen {
+		if s {
+			with++
+		} else if with > 0 || i > 1 {
+			t.Errorf("runs of the batch with a failure: %v", seen)
+		}
+	}
+	if with != 2 {
+		t.Errorf("runs of the batch with a failure: %v, want c and d once each in a savepoint", seen)
+	}
+	if got, want := keys(t, db), "c d first"; got != want {
+		t.Errorf("committed %q, want %q", got, want)
+	}
+}
