@@ -178,6 +178,16 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	// the migrations wrote on the writer directly: their tables settle
 	// before anything is cached
 	db.cache.settle()
+	// The writer's data_version as of now, read on the committer like
+	// every later check: only another process's commit changes it after
+	// this (checkForeign). Without it the first check a second after Open
+	// took the start for such a commit and voided all that was cached.
+	if err := db.write(ctx, func(q querier) error {
+		return q.QueryRowContext(ctx, dataVersionSQL).Scan(&db.cache.dataVersion)
+	}); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
 	return db, nil
 }
 

@@ -503,3 +503,26 @@ func TestReadCache_EntriesReadyAfterLog(t *testing.T) {
 		t.Errorf("the entries of the measure just logged to were not ready: %+v → %+v", before, got)
 	}
 }
+
+// What is cached right after Open stays cached: the committer's check for
+// another process's commits (once a second) starts from the store's state
+// at Open, not from nothing.
+func TestReadCache_KeptAfterTheFirstForeignCheck(t *testing.T) {
+	db := MustOpenDB(t)
+	ctx := context.Background()
+	mustImport(t, db, f019())
+	mustSteps(t, db, "F.019") // read and kept
+	before := db.ReadCacheStats()
+	mustSteps(t, db, "F.019")
+	if got := db.ReadCacheStats(); got.Hits != before.Hits+1 {
+		t.Fatalf("not cached: %+v → %+v", before, got)
+	}
+	time.Sleep(1500 * time.Millisecond) // the committer checks once a second
+	before = db.ReadCacheStats()
+	if _, err := db.MeasureSteps(ctx, "F.019"); err != nil {
+		t.Fatal(err)
+	}
+	if got := db.ReadCacheStats(); got.Hits != before.Hits+1 || got.Misses != before.Misses {
+		t.Errorf("the cache was voided with no other process writing: %+v → %+v", before, got)
+	}
+}
