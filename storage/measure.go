@@ -123,20 +123,12 @@ func measureRow(ctx context.Context, tx querier, key string, withSections bool) 
 	if key == "" {
 		return nil, nil
 	}
-	m := &commands.Measure{}
-	var updated sql.NullString
-	err := tx.QueryRowContext(ctx, measureByKeySQL, key).Scan(
-		&m.ID, &m.Code, &m.Title, &m.Responsible, &m.TargetGroup, &m.Objective, &m.Description, &m.Status,
-		&m.CostsPlanned, &m.CostsActual, &m.RunningCosts, &m.Funding, &m.Staff, &m.Partnership,
-		&m.Source, &updated)
+	m, err := scanMeasure(tx.QueryRowContext(ctx, measureByKeySQL, key))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("select measure: %w", err)
-	}
-	if m.UpdatedAt, err = parseTime(updated); err != nil {
-		return nil, fmt.Errorf("select measure: %w", err)
+		return nil, err
 	}
 	if withSections {
 		if m.Sections, err = sections(ctx, tx, m.ID); err != nil {
@@ -147,6 +139,44 @@ func measureRow(ctx context.Context, tx querier, key string, withSections bool) 
 		return nil, err
 	}
 	return m, nil
+}
+
+// scanMeasure reads a row of measureByKeySQL's columns (the id, then
+// measureColumns, source and updated_at; dest may come after them).
+func scanMeasure(row interface{ Scan(...any) error }, dest ...any) (*commands.Measure, error) {
+	m := &commands.Measure{}
+	var updated sql.NullString
+	err := row.Scan(append([]any{&m.ID, &m.Code, &m.Title, &m.Responsible, &m.TargetGroup, &m.Objective,
+		&m.Description, &m.Status, &m.CostsPlanned, &m.CostsActual, &m.RunningCosts, &m.Funding, &m.Staff,
+		&m.Partnership, &m.Source, &updated}, dest...)...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, err
+	}
+	if err != nil {
+		return nil, fmt.Errorf("select measure: %w", err)
+	}
+	if m.UpdatedAt, err = parseTime(updated); err != nil {
+		return nil, fmt.Errorf("select measure: %w", err)
+	}
+	return m, nil
+}
+
+// scanStep reads a row of stepsSQL's columns (dest may come after them).
+func scanStep(rows *sql.Rows, dest ...any) (commands.Step, error) {
+	var s commands.Step
+	var planned, doneAt sql.NullString
+	if err := rows.Scan(append([]any{&s.Number, &s.Text, &s.PlannedYear, &planned, &doneAt, &s.DoneBy.ID, &s.DoneBy.Name}, dest...)...); err != nil {
+		return s, fmt.Errorf("scan step: %w", err)
+	}
+	var err error
+	if s.PlannedDate, err = parseDate(planned); err != nil {
+		return s, fmt.Errorf("scan step: %w", err)
+	}
+	if s.DoneAt, err = parseTime(doneAt); err != nil {
+		return s, fmt.Errorf("scan step: %w", err)
+	}
+	s.Done = doneAt.Valid
+	return s, nil
 }
 
 // sections reads a measure's sections in source order.
@@ -179,18 +209,10 @@ func steps(ctx context.Context, tx querier, measureID int64) ([]commands.Step, e
 	defer rows.Close()
 	var out []commands.Step
 	for rows.Next() {
-		var s commands.Step
-		var planned, doneAt sql.NullString
-		if err := rows.Scan(&s.Number, &s.Text, &s.PlannedYear, &planned, &doneAt, &s.DoneBy.ID, &s.DoneBy.Name); err != nil {
-			return nil, fmt.Errorf("scan step: %w", err)
+		s, err := scanStep(rows)
+		if err != nil {
+			return nil, err
 		}
-		if s.PlannedDate, err = parseDate(planned); err != nil {
-			return nil, fmt.Errorf("scan step: %w", err)
-		}
-		if s.DoneAt, err = parseTime(doneAt); err != nil {
-			return nil, fmt.Errorf("scan step: %w", err)
-		}
-		s.Done = doneAt.Valid
 		out = append(out, s)
 	}
 	if err := rows.Err(); err != nil {
