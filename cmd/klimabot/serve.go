@@ -205,6 +205,15 @@ func runServe(ctx context.Context, e env, args []string) error {
 	}
 	defer a.Close() // the store closes last
 	log := a.svc.Log
+	// Every command reads a measure: they are read into the cache now,
+	// all at once, rather than one by one by the first command about each.
+	// A failure costs only speed: each is read when first asked for.
+	t0 := time.Now()
+	if n, err := a.db.WarmMeasures(ctx); err != nil {
+		log.Warn("measures not read into the cache at start", "err", err)
+	} else {
+		log.Info("measures read into the cache", "count", n, "took", time.Since(t0).Round(time.Millisecond))
+	}
 	a.calendars.PublicURL = sc.PublicURL
 	if strings.HasPrefix(sc.PublicURL, "http://") {
 		log.Warn("KLIMABOT_PUBLIC_URL is http: calendar links and what they show travel unencrypted", "public_url", sc.PublicURL)
