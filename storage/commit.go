@@ -244,7 +244,11 @@ func (db *DB) commitBatch(batch []*writeReq) {
 // is answered: a caller that reads right after its write may use and fill
 // the cache again.
 func (db *DB) rollback(tx *sql.Tx) {
-	tx.Rollback()
+	if err := tx.Rollback(); err != nil {
+		db.cache.dropRows() // what the connection holds is not known
+	} else {
+		db.cache.undoRows() // nothing was written
+	}
 	db.cache.settle()
 }
 
@@ -277,10 +281,12 @@ func (db *DB) commitSaving(batch []*writeReq) {
 			ackDone(batch[:i])
 			return
 		}
+		mark := db.cache.rowsMark()
 		r.err = run(r, q)
 		undo := releaseSQL
 		if r.err != nil {
 			undo = rollbackToSQL
+			db.cache.rowsBack(mark) // its entries are undone
 		}
 		_, err := q.ExecContext(ctx, undo)
 		if err == nil && r.err != nil {
@@ -322,6 +328,9 @@ func (db *DB) commitHeld(tx *sql.Tx, batch, held []*writeReq) {
 		return
 	}
 	err := tx.Commit()
+	if err != nil {
+		db.cache.dropRows() // what is on disk is not known
+	}
 	db.cache.settle()
 	if err != nil {
 		ack(held, fmt.Errorf("commit: %w", err))

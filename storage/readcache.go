@@ -130,6 +130,7 @@ type readCache struct {
 	entryKeys
 	hits   atomic.Int64
 	misses atomic.Int64
+	merged atomic.Int64 // lists brought up to date by a merge (mergeAdded)
 }
 
 // cached is one entry: a value and the generations it was read at.
@@ -148,8 +149,9 @@ func newReadCache() *readCache {
 		translated:    map[string]cached[bool]{},
 		entries:       map[int64]cachedEntries{},
 		entryKeys: entryKeys{
-			last:  map[int64]uint64{},
-			added: map[int64]bool{},
+			last:   map[int64]uint64{},
+			added:  map[int64]uint64{},
+			unread: map[int64]bool{},
 		},
 	}
 }
@@ -308,12 +310,14 @@ func (db *DB) checkForeign(ctx context.Context) {
 }
 
 // ReadCacheStats counts the reads the cache answered and those it passed
-// on to SQLite since Open.
-type ReadCacheStats struct{ Hits, Misses int64 }
+// on to SQLite since Open, and the lists of entries that a commit brought
+// up to date without a read.
+type ReadCacheStats struct{ Hits, Misses, Merged int64 }
 
 // ReadCacheStats returns the read cache's counts.
 func (db *DB) ReadCacheStats() ReadCacheStats {
-	return ReadCacheStats{Hits: db.cache.hits.Load(), Misses: db.cache.misses.Load()}
+	c := db.cache
+	return ReadCacheStats{Hits: c.hits.Load(), Misses: c.misses.Load(), Merged: c.merged.Load()}
 }
 
 // copyChannel returns c with slices of its own.

@@ -526,3 +526,62 @@ func TestReadCache_KeptAfterTheFirstForeignCheck(t *testing.T) {
 		t.Errorf("the cache was voided with no other process writing: %+v → %+v", before, got)
 	}
 }
+
+// A log to a measure whose list is cached merges the new entry into the
+// list without a read, and the list is exactly what a read returns: every
+// field, Entries' order (an entry dated earlier sorts below newer ones),
+// the limit, and the measure's code on the first entry of an empty list.
+func TestReadCache_EntriesMergedAfterLog(t *testing.T) {
+	path := t.TempDir() + "/k.db"
+	db := MustOpenDBAt(t, path)
+	ctx := context.Background()
+	mustImport(t, db, f019(), commands.Measure{Code: "A.1", Title: "Rad"})
+	f, a := mustSteps(t, db, "F.019"), mustSteps(t, db, "A.1")
+	logEntry(t, db, f.ID, "eins")
+	for _, id := range []int64{f.ID, a.ID} { // cached: one entry, and none
+		texts(t, db, ctx, id)
+	}
+	add := func(e commands.Entry) {
+		t.Helper()
+		if _, err := db.AddEntry(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	merged := db.ReadCacheStats().Merged
+	logEntry(t, db, a.ID, "uno") // an empty list read by Entries: no code to merge with, read again
+	if got := db.ReadCacheStats().Merged; got != merged {
+		t.Errorf("merged into an empty list without the code: %d → %d", merged, got)
+	}
+	add(commands.Entry{MeasureID: f.ID, Step: 2, Author: commands.Person{ID: "U2", Name: "Bea"}, Text: "zwei",
+		Source: commands.SourceThread, ChannelID: "C2", Submitter: commands.Person{ID: "U3", Name: "Cem"},
+		Addition: "dazu", MessageTS: "1700000000.000100"})
+	add(commands.Entry{MeasureID: f.ID, Author: commands.Person{ID: "U1"}, Text: "damals", ChannelID: "C1",
+		CreatedAt: time.Date(2020, 1, 2, 3, 4, 5, 6, time.UTC)})
+	logEntry(t, db, f.ID, "drei")
+	logEntry(t, db, f.ID, "vier") // "eins" and "damals" fall off the three
+	if got := db.ReadCacheStats().Merged; got != merged+4 {
+		t.Errorf("%d of F.019's four commits merged", got-merged)
+	}
+
+	cold := MustOpenDBAt(t, path) // has read nothing
+	before := db.ReadCacheStats()
+	for _, id := range []int64{f.ID, a.ID} {
+		got, err := db.Entries(ctx, id, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := cold.Entries(ctx, id, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("measure %d from the cache:\n%+v\nread:\n%+v", id, got, want)
+		}
+	}
+	if got := db.ReadCacheStats(); got.Hits != before.Hits+2 || got.Misses != before.Misses {
+		t.Errorf("the lists were not ready: %+v → %+v", before, got)
+	}
+	if got := texts(t, db, ctx, f.ID); got != "vier|drei|zwei" {
+		t.Errorf("F.019: %q", got)
+	}
+}

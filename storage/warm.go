@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"maps"
 
 	"github.com/klimabot/klimabot/commands"
 )
@@ -19,6 +20,11 @@ import (
 // once when the bot starts: two scans in one read transaction, stamped and
 // kept by the same rules as any read, so a write meanwhile voids them as
 // it would any cached measure.
+//
+// The newest entries of each of these measures, as status shows them, are
+// read with them, also where there are none: a log to a measure whose list
+// is cached merges its entry in without a read (entrycache.go), and an
+// empty list needs the measure's code for that.
 
 // The warm-up's scans: the columns of measureByKeySQL and stepsSQL, each
 // followed by what the rows are matched by.
@@ -26,19 +32,33 @@ const (
 	warmMeasuresSQL = `SELECT id, ` + measureColumns + `, source, updated_at, code_key FROM measures ORDER BY id LIMIT ?`
 	warmStepsSQL    = `SELECT number, text, coalesce(planned_year, 0), planned_date, done_at, done_by_id, done_by_name, measure_id
 		FROM steps WHERE measure_id <= ? ORDER BY measure_id, number`
+	// the newest ? entries of each measure up to an id, with entriesSQL's
+	// columns, through the index entries_measure_created
+	warmEntriesSQL = `SELECT e.id, e.measure_id, m.code, coalesce(e.step, 0),
+	e.author_id, e.author_name, e.text, e.source, e.channel_id, e.created_at,
+	e.submitter_id, e.submitter_name, e.addition, e.message_ts
+	FROM measures m JOIN entries e ON e.id IN (SELECT id FROM entries WHERE measure_id = m.id
+		ORDER BY created_at DESC, id DESC LIMIT ?)
+	WHERE m.id <= ? ORDER BY m.id, e.created_at DESC, e.id DESC`
 )
 
 // WarmMeasures reads up to maxCachedMeasures measures with their steps
-// (what MeasureSteps returns) into the read cache and returns how many it
-// read.
+// (what MeasureSteps returns) and their newest commands.EntriesShown
+// entries (what status asks Entries for) into the read cache, and returns
+// how many measures it read.
 func (db *DB) WarmMeasures(ctx context.Context) (int, error) {
-	before := db.cache.now()
+	c := db.cache
+	before := c.now()
+	c.mu.RLock()
+	lastKeys, floor := maps.Clone(c.last), c.floor
+	c.mu.RUnlock()
 	var (
-		ms   []*commands.Measure
-		keys []string
+		ms      []*commands.Measure
+		keys    []string
+		entries map[int64][]commands.Entry
 	)
 	err := db.read(ctx, func(tx querier) error {
-		ms, keys = nil, nil
+		ms, keys, entries = nil, nil, map[int64][]commands.Entry{}
 		rows, err := tx.QueryContext(ctx, warmMeasuresSQL, maxCachedMeasures)
 		if err != nil {
 			return fmt.Errorf("select measures: %w", err)
@@ -78,6 +98,17 @@ func (db *DB) WarmMeasures(ctx context.Context) (int, error) {
 		if err := steps.Err(); err != nil {
 			return fmt.Errorf("select steps: %w", err)
 		}
+		erows, err := tx.QueryContext(ctx, warmEntriesSQL, commands.EntriesShown, ms[len(ms)-1].ID)
+		if err != nil {
+			return fmt.Errorf("select entries: %w", err)
+		}
+		es, err := scanEntries(erows)
+		if err != nil {
+			return err
+		}
+		for _, e := range es {
+			entries[e.MeasureID] = append(entries[e.MeasureID], e)
+		}
 		return nil
 	})
 	if err != nil {
@@ -86,7 +117,11 @@ func (db *DB) WarmMeasures(ctx context.Context) (int, error) {
 	var buf []byte
 	for i, m := range ms {
 		buf = encodeMeasure(buf[:0], m)
-		store(db.cache, db.cache.measures, keys[i], before, measureTables, maxCachedMeasures, bytes.Clone(buf))
+		store(c, c.measures, keys[i], before, measureTables, maxCachedMeasures, bytes.Clone(buf))
+		if i < maxCachedEntryLists {
+			st := entryStamp{before: before, key: lastKeys[m.ID], floor: floor}
+			db.storeEntries(m.ID, commands.EntriesShown, nil, st, entries[m.ID], m.Code)
+		}
 	}
 	return len(ms), nil
 }

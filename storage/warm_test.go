@@ -21,6 +21,11 @@ func TestWarmMeasures(t *testing.T) {
 	if _, err := db.CompleteSteps(ctx, f.ID, []int{2}, commands.Person{ID: "U1", Name: "Ana"}, time.Now(), nil); err != nil {
 		t.Fatal(err)
 	}
+	for _, text := range []string{"eins", "zwei", "drei", "vier"} {
+		if _, err := db.AddEntry(ctx, commands.Entry{MeasureID: f.ID, Author: commands.Person{ID: "U1"}, Text: text}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	codes := []string{"F.019", "A.1", "F.2", "f19"} // f19: the same code key as F.019
 	// what a store that has cached nothing reads
 	cold := MustOpenDBAt(t, path)
@@ -42,6 +47,41 @@ func TestWarmMeasures(t *testing.T) {
 	}
 	if got := warm.ReadCacheStats(); got.Hits != before.Hits+int64(len(codes)) || got.Misses != before.Misses {
 		t.Errorf("not all answered from the cache: %+v → %+v", before, got)
+	}
+
+	// the newest entries too, also where there are none
+	before = warm.ReadCacheStats()
+	for _, c := range codes[:3] {
+		id := want[c].ID
+		got, err := warm.Entries(ctx, id, commands.EntriesShown)
+		if err != nil {
+			t.Fatal(err)
+		}
+		read, err := cold.Entries(ctx, id, commands.EntriesShown)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, read) {
+			t.Errorf("%s's entries from the warmed cache:\n%+v\nwant\n%+v", c, got, read)
+		}
+	}
+	if got := warm.ReadCacheStats(); got.Hits != before.Hits+3 || got.Misses != before.Misses {
+		t.Errorf("entries not all answered from the cache: %+v → %+v", before, got)
+	}
+	// a log into a warmed empty list is merged, code and all
+	a := want["A.1"]
+	if _, err := warm.AddEntry(ctx, commands.Entry{MeasureID: a.ID, Author: commands.Person{ID: "U1"}, Text: "uno"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := warm.ReadCacheStats(); got.Merged != before.Merged+1 {
+		t.Errorf("the log was not merged: %+v → %+v", before, got)
+	}
+	got, err := warm.Entries(ctx, a.ID, commands.EntriesShown)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if read, err := MustOpenDBAt(t, path).Entries(ctx, a.ID, commands.EntriesShown); err != nil || !reflect.DeepEqual(got, read) || len(got) != 1 || got[0].MeasureCode != "A.1" {
+		t.Errorf("A.1's merged entries:\n%+v\nread (%v):\n%+v", got, err, read)
 	}
 
 	if _, err := warm.CompleteSteps(ctx, f.ID, []int{3}, commands.Person{ID: "U1"}, time.Now(), nil); err != nil {
