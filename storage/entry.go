@@ -10,11 +10,14 @@ import (
 
 // entriesSQL selects a measure's entries with the columns scanEntries
 // reads; the caller adds the order and limit.
-const entriesSQL = `SELECT e.id, e.measure_id, m.code, coalesce(e.step, 0),
-	e.author_id, e.author_name, e.text, e.source, e.channel_id, e.created_at,
-	e.submitter_id, e.submitter_name, e.addition, e.message_ts
+const entriesSQL = `SELECT ` + entrySelect + `
 	FROM entries e JOIN measures m ON m.id = e.measure_id
 	WHERE e.measure_id = ?`
+
+// entrySelect are the columns scanEntries reads, of entries e and measures m.
+const entrySelect = `e.id, e.measure_id, m.code, coalesce(e.step, 0),
+	e.author_id, e.author_name, e.text, e.source, e.channel_id, e.created_at,
+	e.submitter_id, e.submitter_name, e.addition, e.message_ts`
 
 // lastEntriesSQL is Entries' query (prepared at Open: status runs it).
 const lastEntriesSQL = entriesSQL + ` ORDER BY e.created_at DESC, e.id DESC LIMIT ?`

@@ -101,7 +101,7 @@ func (c *readCache) entryChanged(d *sqlite.SQLitePreUpdateData) {
 		c.whole = true
 		return
 	}
-	if e, ok := entryOfRow(d.NewRowID, cols); ok {
+	if e, ok := entryOfRow(d.NewRowID, cols); ok && len(c.rows) < maxMergedRows {
 		c.rows = append(c.rows, e)
 	} else {
 		c.unread[m] = true
@@ -114,6 +114,12 @@ func (c *readCache) entryChanged(d *sqlite.SQLitePreUpdateData) {
 	c.last[m] = c.gen[tEntries].Load() // odd: being written
 	c.mu.Unlock()
 }
+
+// maxMergedRows bounds the rows a transaction keeps for the merge: a bulk
+// write (an import, a restore) neither holds all its entries in memory nor
+// merges thousands of lists under the cache's lock; the lists of the
+// measures beyond are read (at most maxBatch) or left to their next status.
+const maxMergedRows = 4 * maxBatch
 
 // entryColumns are the columns of the entries table, in its order: id,
 // measure_id, step, author_id, author_name, text, source, channel_id,

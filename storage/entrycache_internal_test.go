@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
 	"testing"
 	"time"
@@ -63,4 +64,43 @@ func TestEntryMerge_SavepointRollback(t *testing.T) {
 // readEntries reads a measure's newest entries from SQLite, past the cache.
 func readEntries(ctx context.Context, db *DB, id int64) ([]commands.Entry, error) {
 	return readEntriesOn(ctx, db.rcache, id, commands.EntriesShown)
+}
+
+// A write that adds more entries than maxMergedRows keeps none beyond the
+// bound: the measure's list is read after it, and is what a read gives.
+func TestEntryMerge_BulkWriteIsRead(t *testing.T) {
+	db := openGC(t)
+	ctx := context.Background()
+	if _, err := db.Import(ctx, "test.txt", []commands.Measure{{Code: "F.1", Title: "Wald"}}); err != nil {
+		t.Fatal(err)
+	}
+	m, err := db.MeasureSteps(ctx, "F.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Entries(ctx, m.ID, commands.EntriesShown); err != nil { // cached, empty
+		t.Fatal(err)
+	}
+	merged := db.ReadCacheStats().Merged
+	if err := db.write(ctx, func(tx querier) error {
+		for i := range maxMergedRows + 10 {
+			e := commands.Entry{MeasureID: m.ID, Text: fmt.Sprint(i), CreatedAt: time.Now()}
+			if _, err := insertEntry(ctx, tx, e); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if got := db.ReadCacheStats().Merged; got != merged {
+		t.Errorf("a bulk write merged: %d → %d", merged, got)
+	}
+	got, err := db.Entries(ctx, m.ID, commands.EntriesShown)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if read, err := readEntries(ctx, db, m.ID); err != nil || !reflect.DeepEqual(got, read) || len(got) != 3 {
+		t.Errorf("after the bulk write:\n%+v\nread (%v):\n%+v", got, err, read)
+	}
 }

@@ -34,9 +34,7 @@ const (
 		FROM steps WHERE measure_id <= ? ORDER BY measure_id, number`
 	// the newest ? entries of each measure up to an id, with entriesSQL's
 	// columns, through the index entries_measure_created
-	warmEntriesSQL = `SELECT e.id, e.measure_id, m.code, coalesce(e.step, 0),
-	e.author_id, e.author_name, e.text, e.source, e.channel_id, e.created_at,
-	e.submitter_id, e.submitter_name, e.addition, e.message_ts
+	warmEntriesSQL = `SELECT ` + entrySelect + `
 	FROM measures m JOIN entries e ON e.id IN (SELECT id FROM entries WHERE measure_id = m.id
 		ORDER BY created_at DESC, id DESC LIMIT ?)
 	WHERE m.id <= ? ORDER BY m.id, e.created_at DESC, e.id DESC`
