@@ -566,22 +566,30 @@ func TestReadCache_EntriesMergedAfterLog(t *testing.T) {
 	cold := MustOpenDBAt(t, path) // has read nothing
 	before := db.ReadCacheStats()
 	for _, id := range []int64{f.ID, a.ID} {
-		got, err := db.Entries(ctx, id, 3)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want, err := cold.Entries(ctx, id, 3)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !reflect.DeepEqual(got, want) {
-			t.Errorf("measure %d from the cache:\n%+v\nread:\n%+v", id, got, want)
-		}
+		sameEntries(t, db, cold, id)
 	}
 	if got := db.ReadCacheStats(); got.Hits != before.Hits+2 || got.Misses != before.Misses {
 		t.Errorf("the lists were not ready: %+v → %+v", before, got)
 	}
 	if got := texts(t, db, ctx, f.ID); got != "vier|drei|zwei" {
 		t.Errorf("F.019: %q", got)
+	}
+}
+
+// sameEntries fails t unless db's newest entries of measure id (as status
+// asks for them) are those ref gives.
+func sameEntries(t *testing.T, db, ref *storage.DB, id int64) {
+	t.Helper()
+	ctx := context.Background()
+	got, err := db.Entries(ctx, id, commands.EntriesShown)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := ref.Entries(ctx, id, commands.EntriesShown)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("measure %d's entries:\n%+v\nwant:\n%+v", id, got, want)
 	}
 }

@@ -52,18 +52,7 @@ func TestWarmMeasures(t *testing.T) {
 	// the newest entries too, also where there are none
 	before = warm.ReadCacheStats()
 	for _, c := range codes[:3] {
-		id := want[c].ID
-		got, err := warm.Entries(ctx, id, commands.EntriesShown)
-		if err != nil {
-			t.Fatal(err)
-		}
-		read, err := cold.Entries(ctx, id, commands.EntriesShown)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !reflect.DeepEqual(got, read) {
-			t.Errorf("%s's entries from the warmed cache:\n%+v\nwant\n%+v", c, got, read)
-		}
+		sameEntries(t, warm, cold, want[c].ID)
 	}
 	if got := warm.ReadCacheStats(); got.Hits != before.Hits+3 || got.Misses != before.Misses {
 		t.Errorf("entries not all answered from the cache: %+v → %+v", before, got)
